@@ -1,0 +1,22 @@
+package io.featurejob.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** The attempt whose driver pod is (or was last seen) running. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Attempt {
+  public String runId;
+  public Integer attempt;
+  public String podName;
+  public String windowStart;
+  public String windowEnd;
+  public CapacityType driverCapacity;
+  public CapacityType executorCapacity;
+  public String driverMemory;
+  public String executorMemory;
+  public String startTime;
+  /** Schedule, Retry, Unblock or OneOff: why this attempt was launched. */
+  public String trigger;
+}

@@ -1,0 +1,24 @@
+package io.featurejob.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class CapacitySpec {
+  @JsonPropertyDescription("Capacity type of the driver pod.")
+  @Default(Defaults.DRIVER_CAPACITY)
+  public CapacityType driver;
+
+  @JsonPropertyDescription("Capacity type of the executor pods.")
+  @Default(Defaults.EXECUTOR_CAPACITY)
+  public CapacityType executors;
+
+  public OnDemandFallback onDemandFallback;
+
+  @JsonPropertyDescription("A pod pending or unschedulable this long fails the attempt as CapacityUnavailable.")
+  @Default(Defaults.SCHEDULING_TIMEOUT)
+  @Pattern(Defaults.DURATION_PATTERN)
+  public String schedulingTimeout;
+}

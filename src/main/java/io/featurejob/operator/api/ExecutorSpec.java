@@ -1,0 +1,27 @@
+package io.featurejob.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class ExecutorSpec {
+  @Default("2")
+  @Min(1)
+  @Max(1000)
+  public Integer instances;
+
+  @Default(Defaults.EXECUTOR_CORES)
+  @Pattern(Defaults.CORES_PATTERN)
+  public String cores;
+
+  @Default(Defaults.EXECUTOR_MEMORY)
+  @Pattern(Defaults.SPARK_MEMORY_PATTERN)
+  public String memory;
+
+  /** Default: max(384m, 10% of memory), as Spark computes it. */
+  @Pattern(Defaults.SPARK_MEMORY_PATTERN)
+  public String memoryOverhead;
+}

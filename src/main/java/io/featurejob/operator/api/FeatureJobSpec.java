@@ -1,0 +1,62 @@
+package io.featurejob.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** What the user asks for. Every field but spark.image and spark.mainApplicationFile has a default. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class FeatureJobSpec {
+  @JsonPropertyDescription("Feature view this job materializes; shown in columns and metrics.")
+  public String featureView;
+
+  @JsonPropertyDescription("Cron schedule (5 fields) or @hourly/@daily/@weekly/...; omit for a one-off run.")
+  @Pattern(Defaults.SCHEDULE_PATTERN)
+  public String schedule;
+
+  @JsonPropertyDescription("IANA time zone the schedule is evaluated in.")
+  @Default(Defaults.TIME_ZONE)
+  public String timeZone;
+
+  @JsonPropertyDescription("Stop launching new runs; a running attempt finishes.")
+  @Default("false")
+  public Boolean suspend;
+
+  @JsonPropertyDescription("Critical | High | Normal | Low: how much stale features hurt.")
+  @Default(Defaults.IMPORTANCE)
+  public Importance importance;
+
+  @JsonPropertyDescription("Maximum tolerated age of the features (e.g. 2h). Default: twice the schedule period.")
+  @Pattern(Defaults.DURATION_PATTERN)
+  public String freshnessSLO;
+
+  @JsonPropertyDescription("Missed windows are coalesced into one run of at most this many windows.")
+  @Default("24")
+  @Min(1)
+  @Max(10000)
+  public Integer maxCatchUpWindows;
+
+  @JsonPropertyDescription("An attempt running longer than this fails with class Timeout.")
+  @Default(Defaults.RUN_TIMEOUT)
+  @Pattern(Defaults.DURATION_PATTERN)
+  public String runTimeout;
+
+  @Required
+  public SparkSpec spark;
+
+  public CapacitySpec capacity;
+
+  public RetryPolicy retryPolicy;
+
+  public MemoryEscalation memoryEscalation;
+
+  @JsonPropertyDescription("How many attempts status.history keeps (newest first).")
+  @Default("20")
+  @Min(1)
+  @Max(100)
+  public Integer historyLimit;
+}

@@ -1,0 +1,3 @@
+package io.featurejob.operator.api;
+
+public enum Outcome { Succeeded, Failed, Cancelled }

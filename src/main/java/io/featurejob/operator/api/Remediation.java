@@ -1,0 +1,19 @@
+package io.featurejob.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** What the operator changed on its own to get the job through. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Remediation {
+  /** Spot pods run on on-demand capacity until the next success. */
+  public Boolean onDemandFallback;
+  public String onDemandFallbackSince;
+  public String onDemandFallbackReason;
+  /** Consecutive SpotInterruption/CapacityUnavailable failures; reset by any other outcome. */
+  public Integer infrastructureFailures;
+  /** Escalated memory after OutOfMemory failures; absent = spec value. */
+  public String driverMemory;
+  public String executorMemory;
+}

@@ -1,0 +1,65 @@
+package io.featurejob.operator.policy;
+
+import io.featurejob.operator.api.CapacityType;
+import io.featurejob.operator.api.Importance;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated FeatureJob spec with every default applied and every string parsed. Produced by
+ * {@link SpecResolver}; everything downstream (policy, pod builder) reads only this.
+ */
+public record ResolvedSpec(
+    String featureView,
+    Schedule schedule, // null for a one-off job
+    ZoneId timeZone,
+    boolean suspend,
+    Importance importance,
+    Duration freshnessSLO,
+    int maxCatchUpWindows,
+    Duration runTimeout,
+    Spark spark,
+    Capacity capacity,
+    Retry retry,
+    Escalation escalation,
+    int historyLimit) {
+
+  public boolean isOneOff() {
+    return schedule == null;
+  }
+
+  /** Spark application settings; memory in MiB; overhead null = Spark's default for the memory. */
+  public record Spark(
+      String image,
+      String mainApplicationFile,
+      String mainClass,
+      List<String> arguments,
+      Map<String, String> sparkConf,
+      String serviceAccountName,
+      String driverCores,
+      long driverMemoryMiB,
+      Long driverOverheadMiB,
+      int executorInstances,
+      String executorCores,
+      long executorMemoryMiB,
+      Long executorOverheadMiB) {}
+
+  public record Capacity(
+      CapacityType driver,
+      CapacityType executors,
+      int fallbackAfterInfrastructureFailures,
+      boolean fallbackWhenStale,
+      Duration schedulingTimeout) {}
+
+  public record Retry(
+      Duration initialBackoff,
+      double backoffMultiplier,
+      Duration maxBackoff,
+      double jitter,
+      int alertAfterFailures,
+      int maxConsecutiveFailures) {}
+
+  public record Escalation(double factor, long maxDriverMemoryMiB, long maxExecutorMemoryMiB) {}
+}
