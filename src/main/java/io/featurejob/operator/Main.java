@@ -1,10 +1,71 @@
 package io.featurejob.operator;
 
-/** Entry point: `run` (default) starts the operator; other subcommands are wired in as they land. */
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.featurejob.operator.classify.ClassifyCommand;
+import io.featurejob.operator.config.ConfigException;
+import io.featurejob.operator.config.OperatorConfig;
+import io.featurejob.operator.controller.FeatureJobOperator;
+import io.featurejob.operator.demo.Demo;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The jar's entry point.
+ *
+ * <pre>
+ *   run       (default) run the operator against the current kubeconfig / in-cluster config
+ *   demo      play the failure stories on an embedded API server with a simulated kubelet, then exit
+ *   classify  classify a pod's JSON or a bare message with the built-in and your extra rules
+ * </pre>
+ */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
-    System.err.println("featurejob-operator: not wired yet");
+    String command = args.length == 0 ? "run" : args[0];
+    String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+    switch (command) {
+      case "run" -> run();
+      case "demo" -> System.exit(Demo.run(rest, System.out));
+      case "classify" -> System.exit(ClassifyCommand.run(rest, System.out, System.err));
+      case "-h", "--help", "help" -> usage();
+      default -> {
+        System.err.println("unknown command '" + command + "'");
+        usage();
+        System.exit(2);
+      }
+    }
+  }
+
+  private static void usage() {
+    System.out.println("""
+        usage: java -jar featurejob-operator.jar [run | demo | classify ...]
+          run       run the operator against the current kubeconfig or in-cluster config (default)
+          demo      embedded API server + simulated kubelet: plays the failure stories, then exits
+          classify  classify a driver pod (--pod FILE) or a message (--message TEXT); see classify --help
+        configuration: FEATUREJOB_* environment variables or FEATUREJOB_CONFIG_FILE (see README)""");
+  }
+
+  private static void run() throws Exception {
+    OperatorConfig config;
+    try {
+      config = OperatorConfig.fromEnvironment();
+    } catch (ConfigException e) {
+      System.err.println("featurejob-operator: bad configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    FeatureJobOperator operator = FeatureJobOperator.start(client, config, Clock.systemUTC(), true);
+    CountDownLatch stopped = new CountDownLatch(1);
+    // SIGTERM: stop reconciling (a running Spark attempt keeps running; the next leader picks it up).
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      operator.close();
+      client.close();
+      stopped.countDown();
+    }, "shutdown"));
+    stopped.await();
   }
 }

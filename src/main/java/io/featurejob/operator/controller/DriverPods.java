@@ -1,0 +1,65 @@
+package io.featurejob.operator.controller;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.featurejob.operator.api.FeatureJob;
+import io.featurejob.operator.api.Labels;
+import io.featurejob.operator.policy.LaunchPlan;
+import io.featurejob.operator.policy.ResolvedSpec;
+import io.featurejob.operator.spark.CapacityProfile;
+import io.featurejob.operator.spark.DriverPodBuilder;
+import io.featurejob.operator.spark.ExecutorPodTemplate;
+import java.net.HttpURLConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The operator's only writes besides status and events: create a driver pod, delete one. */
+final class DriverPods {
+  private static final Logger LOG = LoggerFactory.getLogger(DriverPods.class);
+
+  private final KubernetesClient client;
+  private final CapacityProfile profile;
+  private final boolean restrictedSecurityContext;
+
+  DriverPods(KubernetesClient client, CapacityProfile profile, boolean restrictedSecurityContext) {
+    this.client = client;
+    this.profile = profile;
+    this.restrictedSecurityContext = restrictedSecurityContext;
+  }
+
+  /**
+   * Writes the executor template ConfigMap, then the driver pod. A pod that already exists under the
+   * deterministic name (the operator restarted between creating it and recording it) is kept: that is
+   * the attempt, not a reason for a second one.
+   */
+  void launch(FeatureJob job, ResolvedSpec spec, LaunchPlan plan) {
+    String namespace = job.getMetadata().getNamespace();
+    ConfigMap template = ExecutorPodTemplate.configMap(job, plan, profile, restrictedSecurityContext);
+    client.configMaps().inNamespace(namespace).resource(template).createOr(existing -> existing.update());
+    Pod driver = DriverPodBuilder.build(job, spec, plan, profile, restrictedSecurityContext);
+    try {
+      client.pods().inNamespace(namespace).resource(driver).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      LOG.info("driver pod {}/{} already exists; adopting it", namespace, plan.podName());
+    }
+  }
+
+  /** Reads a driver pod from the API server (used when the informer cache has not seen it yet). */
+  Pod get(String namespace, String name) {
+    return client.pods().inNamespace(namespace).withName(name).get();
+  }
+
+  void delete(String namespace, String name) {
+    client.pods().inNamespace(namespace).withName(name).delete();
+  }
+
+  /** Driver pods of a job must carry the operator's labels; executor pods are found by job label. */
+  static boolean isDriver(Pod pod) {
+    return Labels.ROLE_DRIVER.equals(pod.getMetadata().getLabels().get(Labels.SPARK_ROLE));
+  }
+}
