@@ -1,0 +1,35 @@
+package io.featurejob.operator.events;
+
+/** Reasons of the Kubernetes Events the operator writes about a FeatureJob (DESIGN §7), with their type. */
+public enum EventReason {
+  RunStarted(false),
+  RunSucceeded(false),
+  /** The first success after failures. */
+  Recovered(false),
+  RunFailed(true),
+  RetryScheduled(false),
+  AlertThresholdReached(true),
+  PermanentlyFailed(true),
+  Unblocked(false),
+  CapacityFallback(false),
+  MemoryEscalated(false),
+  InvalidSpec(true);
+
+  public static final String NORMAL = "Normal";
+  public static final String WARNING = "Warning";
+
+  private final boolean warning;
+
+  EventReason(boolean warning) {
+    this.warning = warning;
+  }
+
+  public boolean isWarning() {
+    return warning;
+  }
+
+  /** The Event's {@code type}: Normal or Warning. */
+  public String type() {
+    return warning ? WARNING : NORMAL;
+  }
+}
