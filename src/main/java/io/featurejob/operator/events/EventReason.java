@@ -1,28 +1,35 @@
 package io.featurejob.operator.events;
 
-/** Event reasons of DESIGN §7, each with its Kubernetes event type. */
+/** Reasons of the Kubernetes Events the operator writes about a FeatureJob (DESIGN §7), with their type. */
 public enum EventReason {
-  RunStarted(Type.Normal),
-  RunSucceeded(Type.Normal),
-  Recovered(Type.Normal),
-  RunFailed(Type.Warning),
-  RetryScheduled(Type.Normal),
-  AlertThresholdReached(Type.Warning),
-  PermanentlyFailed(Type.Warning),
-  Unblocked(Type.Normal),
-  CapacityFallback(Type.Normal),
-  MemoryEscalated(Type.Normal),
-  InvalidSpec(Type.Warning);
+  RunStarted(false),
+  RunSucceeded(false),
+  /** The first success after failures. */
+  Recovered(false),
+  RunFailed(true),
+  RetryScheduled(false),
+  AlertThresholdReached(true),
+  PermanentlyFailed(true),
+  Unblocked(false),
+  CapacityFallback(false),
+  MemoryEscalated(false),
+  InvalidSpec(true);
 
-  public enum Type { Normal, Warning }
+  public static final String NORMAL = "Normal";
+  public static final String WARNING = "Warning";
 
-  private final Type type;
+  private final boolean warning;
 
-  EventReason(Type type) {
-    this.type = type;
+  EventReason(boolean warning) {
+    this.warning = warning;
   }
 
-  public Type type() {
-    return type;
+  public boolean isWarning() {
+    return warning;
+  }
+
+  /** The Event's {@code type}: Normal or Warning. */
+  public String type() {
+    return warning ? WARNING : NORMAL;
   }
 }

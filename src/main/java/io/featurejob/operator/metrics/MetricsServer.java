@@ -1,0 +1,134 @@
+package io.featurejob.operator.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's HTTP endpoints: {@code GET /metrics} (Prometheus text), {@code /healthz} (liveness:
+ * 200 while the process serves) and {@code /readyz} (200 when {@code ready} says so, else 503).
+ * Built on the JDK's HTTP server: no extra dependency, and it is enough for a scrape every few seconds.
+ */
+public final class MetricsServer implements AutoCloseable {
+  /** Prometheus text exposition format 0.0.4, what Micrometer's {@code scrape()} writes. */
+  public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  private static final String TEXT = "text/plain; charset=utf-8";
+  private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
+
+  private final String bindAddress;
+  private final int requestedPort;
+  private final Supplier<String> scrape;
+  private final BooleanSupplier ready;
+  private HttpServer server;
+  private ExecutorService executor;
+
+  /**
+   * @param port 0 = any free port (tests); see {@link #port()}
+   * @param scrape produces the metrics text, e.g. {@code metrics::scrape}
+   * @param ready e.g. "the operator has started and its informers are synced"
+   */
+  public MetricsServer(String bindAddress, int port, Supplier<String> scrape, BooleanSupplier ready) {
+    this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+    this.requestedPort = port;
+    this.scrape = Objects.requireNonNull(scrape, "scrape");
+    this.ready = Objects.requireNonNull(ready, "ready");
+  }
+
+  public synchronized void start() throws IOException {
+    if (server != null) {
+      throw new IllegalStateException("already started");
+    }
+    HttpServer http = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort), 0);
+    http.createContext("/", this::handle);
+    // Two threads: a slow scrape must not delay a liveness probe.
+    executor = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "featurejob-http");
+      t.setDaemon(true);
+      return t;
+    });
+    http.setExecutor(executor);
+    http.start();
+    server = http;
+    LOG.info("Serving /metrics, /healthz, /readyz on {}:{}", bindAddress, port());
+  }
+
+  /** The bound port (the real one when 0 was requested). */
+  public synchronized int port() {
+    if (server == null) {
+      throw new IllegalStateException("not started");
+    }
+    return server.getAddress().getPort();
+  }
+
+  public synchronized void stop() {
+    if (server != null) {
+      server.stop(0);
+      executor.shutdownNow();
+      server = null;
+      executor = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String method = exchange.getRequestMethod();
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        respond(exchange, 405, TEXT, "method not allowed\n");
+        return;
+      }
+      switch (exchange.getRequestURI().getPath()) {
+        case "/metrics" -> respondWithMetrics(exchange);
+        case "/healthz" -> respond(exchange, 200, TEXT, "ok\n");
+        case "/readyz" -> {
+          if (ready.getAsBoolean()) {
+            respond(exchange, 200, TEXT, "ok\n");
+          } else {
+            respond(exchange, 503, TEXT, "not ready\n");
+          }
+        }
+        default -> respond(exchange, 404, TEXT, "not found\n");
+      }
+    }
+  }
+
+  private void respondWithMetrics(HttpExchange exchange) throws IOException {
+    String body;
+    try {
+      body = scrape.get();
+    } catch (RuntimeException e) {
+      LOG.warn("Scrape failed", e);
+      respond(exchange, 500, TEXT, "scrape failed\n");
+      return;
+    }
+    respond(exchange, 200, METRICS_CONTENT_TYPE, body);
+  }
+
+  private static void respond(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    boolean head = exchange.getRequestMethod().equals("HEAD");
+    exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+    if (!head) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+}
