@@ -7,7 +7,6 @@ import io.featurejob.operator.config.OperatorConfig;
 import io.featurejob.operator.events.EventRecorder;
 import io.featurejob.operator.metrics.FeatureJobMetrics;
 import io.featurejob.operator.metrics.MetricsServer;
-import io.featurejob.operator.policy.RetryDefaults;
 import io.featurejob.operator.policy.SpecResolver;
 import io.featurejob.operator.spark.CapacityProfile;
 import io.featurejob.operator.spark.CapacityProfiles;
@@ -49,13 +48,7 @@ public final class FeatureJobOperator implements AutoCloseable {
     CapacityProfile profile = config.capacityProfileFile()
         .map(CapacityProfiles::load)
         .orElseGet(() -> CapacityProfiles.named(config.capacityProfile()));
-    SpecResolver resolver = new SpecResolver(new RetryDefaults(
-        config.get(OperatorConfig.DEFAULT_INITIAL_BACKOFF),
-        config.get(OperatorConfig.DEFAULT_BACKOFF_MULTIPLIER),
-        config.get(OperatorConfig.DEFAULT_MAX_BACKOFF),
-        config.get(OperatorConfig.DEFAULT_JITTER),
-        config.get(OperatorConfig.DEFAULT_ALERT_AFTER_FAILURES),
-        config.get(OperatorConfig.DEFAULT_MAX_CONSECUTIVE_FAILURES)));
+    SpecResolver resolver = new SpecResolver(config.defaultRetry());
     FeatureJobMetrics metrics = new FeatureJobMetrics(config.metricsOwnerLabels());
 
     FeatureJobReconciler reconciler = new FeatureJobReconciler(clock, resolver, classifier,

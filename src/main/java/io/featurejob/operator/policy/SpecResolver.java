@@ -37,9 +37,19 @@ public final class SpecResolver {
     }
   }
 
-  private final RetryDefaults retryDefaults;
+  /** The built-in retry policy; operator config (defaultInitialBackoff, ...) may replace it. */
+  public static final ResolvedSpec.Retry BUILT_IN_RETRY = new ResolvedSpec.Retry(
+      GoDuration.parse(Defaults.INITIAL_BACKOFF),
+      Defaults.BACKOFF_MULTIPLIER,
+      GoDuration.parse(Defaults.MAX_BACKOFF),
+      Defaults.JITTER,
+      Defaults.ALERT_AFTER_FAILURES,
+      Defaults.MAX_CONSECUTIVE_FAILURES);
 
-  public SpecResolver(RetryDefaults retryDefaults) {
+  private final ResolvedSpec.Retry retryDefaults;
+
+  /** @param retryDefaults used for each retryPolicy field a FeatureJob leaves out */
+  public SpecResolver(ResolvedSpec.Retry retryDefaults) {
     this.retryDefaults = retryDefaults;
   }
 
@@ -157,7 +167,7 @@ public final class SpecResolver {
 
   private ResolvedSpec.Retry retry(List<String> errors, RetryPolicy r) {
     RetryPolicy p = r == null ? new RetryPolicy() : r;
-    RetryDefaults d = retryDefaults;
+    ResolvedSpec.Retry d = retryDefaults;
     Duration initial = p.initialBackoff == null ? d.initialBackoff() : duration(errors, "retryPolicy.initialBackoff", p.initialBackoff, null);
     Duration max = p.maxBackoff == null ? d.maxBackoff() : duration(errors, "retryPolicy.maxBackoff", p.maxBackoff, null);
     double multiplier = decimal(errors, "retryPolicy.backoffMultiplier", p.backoffMultiplier, d.backoffMultiplier(), 1.0, 10.0);

@@ -13,7 +13,7 @@ import java.time.Instant;
 final class PolicyFixtures {
   static final Instant CREATED = Instant.parse("2026-11-23T10:20:00Z");
   static final Decider DECIDER = new Decider((job, run, attempt) -> job + "-" + run + "-" + attempt);
-  static final SpecResolver RESOLVER = new SpecResolver(RetryDefaults.builtIn());
+  static final SpecResolver RESOLVER = new SpecResolver(SpecResolver.BUILT_IN_RETRY);
 
   private PolicyFixtures() {}
 
