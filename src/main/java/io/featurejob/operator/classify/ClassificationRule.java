@@ -1,0 +1,122 @@
+package io.featurejob.operator.classify;
+
+import io.featurejob.operator.api.FailureClass;
+import io.featurejob.operator.classify.Classification.MemoryTarget;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * One classification rule, as data (loaded from YAML/JSON by {@link RuleLoader}). Rules are ordered
+ * and the first that matches wins, like a Kubernetes Job's podFailurePolicy.
+ *
+ * <p>A rule matches a pod when every matcher it has matches that pod (AND); a list matcher matches
+ * when any element does (OR). The container matchers ({@code waitingReasons}, {@code
+ * terminatedReasons}, {@code exitCodes}) must all hold for one and the same container, so "OOMKilled
+ * with exit 137" means one container, not two. {@code messagePatterns} are Java regular expressions,
+ * case-insensitive, searched in every message of the pod (container termination and waiting messages,
+ * pod message, condition messages); {@code .} does not cross line ends, so a pattern like {@code Lost
+ * task.*OutOfMemoryError} stays within one log line.
+ *
+ * @param name shown in status and events ("builtin:oom-killed", or the user's own name)
+ * @param failureClass the class a match yields (YAML key {@code class})
+ * @param component which pods the rule looks at: driver, executor or any (driver first)
+ * @param disruptionReasons reasons of a True DisruptionTarget condition
+ * @param podReasons values of status.reason
+ * @param waitingReasons reasons of a waiting container (init containers included)
+ * @param terminatedReasons reasons of a terminated container
+ * @param exitCodes exit codes of a terminated container
+ * @param messagePatterns regular expressions
+ * @param memoryTarget for OutOfMemory: which side to give more memory; null = the side of the pod
+ *     that matched
+ */
+public record ClassificationRule(
+    String name,
+    FailureClass failureClass,
+    Component component,
+    List<String> disruptionReasons,
+    List<String> podReasons,
+    List<String> waitingReasons,
+    List<String> terminatedReasons,
+    List<Integer> exitCodes,
+    List<String> messagePatterns,
+    MemoryTarget memoryTarget) {
+
+  /** Which pods a rule looks at. */
+  public enum Component {
+    Driver,
+    Executor,
+    Any;
+
+    /** Parses "driver", "executor", "any" in any case. */
+    public static Component parse(String text) {
+      for (Component c : values()) {
+        if (c.name().equalsIgnoreCase(text.trim())) {
+          return c;
+        }
+      }
+      throw new IllegalArgumentException(
+          "unknown component '" + text + "' (expected driver, executor or any)");
+    }
+
+    public String display() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Validates: a name, a class, at least one matcher, compilable patterns, memoryTarget only for OOM. */
+  public ClassificationRule {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("rule has no name");
+    }
+    Objects.requireNonNull(failureClass, "rule '" + name + "' has no class");
+    component = component == null ? Component.Any : component;
+    disruptionReasons = copy(name, "disruptionReasons", disruptionReasons);
+    podReasons = copy(name, "podReasons", podReasons);
+    waitingReasons = copy(name, "waitingReasons", waitingReasons);
+    terminatedReasons = copy(name, "terminatedReasons", terminatedReasons);
+    exitCodes = copy(name, "exitCodes", exitCodes);
+    messagePatterns = copy(name, "messagePatterns", messagePatterns);
+    if (disruptionReasons.isEmpty()
+        && podReasons.isEmpty()
+        && waitingReasons.isEmpty()
+        && terminatedReasons.isEmpty()
+        && exitCodes.isEmpty()
+        && messagePatterns.isEmpty()) {
+      // A rule without matchers would match every failure and hide all rules after it.
+      throw new IllegalArgumentException("rule '" + name + "' has no matcher (need at least one of "
+          + "disruptionReasons, podReasons, waitingReasons, terminatedReasons, exitCodes, messagePatterns)");
+    }
+    for (String p : messagePatterns) {
+      try {
+        compile(p);
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException(
+            "rule '" + name + "' has a bad messagePattern '" + p + "': " + e.getDescription(), e);
+      }
+    }
+    if (memoryTarget != null && failureClass != FailureClass.OutOfMemory) {
+      throw new IllegalArgumentException(
+          "rule '" + name + "' sets memoryTarget but its class is " + failureClass + ", not OutOfMemory");
+    }
+  }
+
+  /** Compiles a messagePattern the way the classifier uses it. */
+  static Pattern compile(String regex) {
+    return Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.MULTILINE);
+  }
+
+  private static <T> List<T> copy(String rule, String field, List<T> list) {
+    if (list == null) {
+      return List.of();
+    }
+    for (T element : list) {
+      if (element == null) {
+        throw new IllegalArgumentException("rule '" + rule + "' has an empty element in " + field);
+      }
+    }
+    return List.copyOf(list);
+  }
+}
