@@ -65,6 +65,7 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
   private final SpecResolver resolver;
   private final Decider decider;
   private final Classifier classifier;
+  private final AttemptObserver observer = new AttemptObserver();
   private final DriverPods driverPods;
   private final EventRecorder events;
   private final FeatureJobMetrics metrics;
@@ -196,7 +197,7 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
         .filter(p -> Objects.equals(attempt.runId, p.getMetadata().getLabels().get(Labels.RUN)))
         .filter(p -> String.valueOf(attempt.attempt).equals(p.getMetadata().getLabels().get(Labels.ATTEMPT)))
         .collect(Collectors.toList());
-    return AttemptObserver.observe(driver, executors, classifier, now);
+    return observer.observe(driver, executors, classifier, now);
   }
 
   // ------------------------------------------------------------------ act and record
