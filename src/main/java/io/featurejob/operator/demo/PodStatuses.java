@@ -1,0 +1,226 @@
+package io.featurejob.operator.demo;
+
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HostIP;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The pod statuses kube-scheduler and the kubelet write at each step of a pod's life, field for
+ * field (condition order, reasons, messages, RFC 3339 second-precision times). Pure.
+ */
+final class PodStatuses {
+  private PodStatuses() {}
+
+  static final String NODE_SHUTDOWN_MESSAGE = "Pod was terminated in response to imminent node shutdown.";
+  /** FallbackToLogsOnError keeps at most the last 80 lines and 2048 bytes of the log. */
+  static final int FALLBACK_MAX_LINES = 80;
+  static final int FALLBACK_MAX_BYTES = 2048;
+
+  /** Pending, the scheduler found no node: PodScheduled=False, reason Unschedulable. */
+  static PodStatus unschedulable(String qosClass, String message, Instant since) {
+    return new PodStatusBuilder()
+        .withPhase("Pending")
+        .withConditions(new PodConditionBuilder().withType("PodScheduled").withStatus("False")
+            .withReason("Unschedulable").withMessage(message).withLastTransitionTime(time(since)).build())
+        .withQosClass(qosClass)
+        .build();
+  }
+
+  /** Bound, sandbox being created (no pod IP yet): the container waits in ContainerCreating. */
+  static PodStatus containerCreating(PodFacts pod) {
+    ContainerState state = waitingState("ContainerCreating", null);
+    PodFacts noSandboxYet = new PodFacts(pod.containerName(), pod.image(), pod.qosClass(), pod.node(), null,
+        pod.boundAt(), null);
+    return pending(noSandboxYet, "False", state);
+  }
+
+  /** Sandbox up, the image cannot be pulled: ErrImagePull, later ImagePullBackOff. */
+  static PodStatus imagePullFailing(PodFacts pod, boolean backOff) {
+    String image = pod.image();
+    ContainerState state = backOff
+        ? waitingState("ImagePullBackOff", "Back-off pulling image \"" + image + "\"")
+        : waitingState("ErrImagePull", "Failed to pull image \"" + image + "\": rpc error: code = NotFound"
+            + " desc = failed to pull and unpack image \"" + fullReference(image) + "\": failed to resolve"
+            + " reference \"" + fullReference(image) + "\": " + fullReference(image) + ": not found");
+    return pending(pod, "True", state);
+  }
+
+  /** Running and ready. */
+  static PodStatus running(PodFacts pod) {
+    String since = time(pod.runningAt());
+    ContainerStatus container = container(pod, true,
+        new ContainerStateBuilder().withNewRunning().withStartedAt(since).endRunning().build());
+    return base(pod, "Running")
+        .withConditions(
+            condition("PodReadyToStartContainers", "True", null, null, pod.runningAt()),
+            condition("Initialized", "True", null, null, pod.boundAt()),
+            condition("Ready", "True", null, null, pod.runningAt()),
+            condition("ContainersReady", "True", null, null, pod.runningAt()),
+            condition("PodScheduled", "True", null, null, pod.boundAt()))
+        .withContainerStatuses(container)
+        .build();
+  }
+
+  /**
+   * The container exited: Succeeded for exit 0, else Failed. {@code logTail} becomes the
+   * termination message on a non-zero exit (terminationMessagePolicy FallbackToLogsOnError).
+   */
+  static PodStatus exited(PodFacts pod, Instant at, int exitCode, String reason, String logTail) {
+    boolean succeeded = exitCode == 0;
+    String message = succeeded ? null : fallbackToLogs(logTail);
+    return terminal(pod, at, succeeded ? "Succeeded" : "Failed", terminated(pod, at, exitCode, reason, message), null);
+  }
+
+  /**
+   * Graceful node shutdown (spot reclaim): the kubelet marks the pod DisruptionTarget
+   * (TerminationByKubelet), kills the container with SIGTERM (exit 143) and sets the pod Failed
+   * with reason Terminated.
+   */
+  static PodStatus nodeShutdown(PodFacts pod, Instant at, String logTail) {
+    ContainerState state = terminated(pod, at, 143, "Error", fallbackToLogs(logTail));
+    PodCondition disruption = condition("DisruptionTarget", "True", "TerminationByKubelet", NODE_SHUTDOWN_MESSAGE, at);
+    PodStatus status = terminal(pod, at, "Failed", state, disruption);
+    status.setReason("Terminated");
+    status.setMessage(NODE_SHUTDOWN_MESSAGE);
+    return status;
+  }
+
+  /** The kubelet's FallbackToLogsOnError: the tail of the log, at most 80 lines and 2048 bytes. */
+  static String fallbackToLogs(String log) {
+    if (log == null || log.isEmpty()) {
+      return null;
+    }
+    String[] lines = log.split("\n", -1);
+    int from = Math.max(0, lines.length - FALLBACK_MAX_LINES);
+    String tail = String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length));
+    byte[] bytes = tail.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length <= FALLBACK_MAX_BYTES) {
+      return tail;
+    }
+    return new String(bytes, bytes.length - FALLBACK_MAX_BYTES, FALLBACK_MAX_BYTES, StandardCharsets.UTF_8);
+  }
+
+  static String time(Instant instant) {
+    return instant == null ? null : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  /** Docker Hub short names as containerd resolves them. */
+  static String fullReference(String image) {
+    String first = image.contains("/") ? image.substring(0, image.indexOf('/')) : "";
+    if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
+      return image;
+    }
+    return image.contains("/") ? "docker.io/" + image : "docker.io/library/" + image;
+  }
+
+  private static PodStatus pending(PodFacts pod, String sandboxReady, ContainerState state) {
+    String unready = "containers with unready status: [" + pod.containerName() + "]";
+    return base(pod, "Pending")
+        .withConditions(
+            condition("PodReadyToStartContainers", sandboxReady, null, null, pod.boundAt()),
+            condition("Initialized", "True", null, null, pod.boundAt()),
+            condition("Ready", "False", "ContainersNotReady", unready, pod.boundAt()),
+            condition("ContainersReady", "False", "ContainersNotReady", unready, pod.boundAt()),
+            condition("PodScheduled", "True", null, null, pod.boundAt()))
+        .withContainerStatuses(container(pod, false, state))
+        .build();
+  }
+
+  private static PodStatus terminal(
+      PodFacts pod, Instant at, String phase, ContainerState state, PodCondition disruption) {
+    String reason = "Succeeded".equals(phase) ? "PodCompleted" : "PodFailed";
+    List<PodCondition> conditions = new ArrayList<>();
+    if (disruption != null) {
+      conditions.add(disruption);
+    }
+    conditions.add(condition("PodReadyToStartContainers", "False", null, null, at));
+    conditions.add(condition("Initialized", "True",
+        "Succeeded".equals(phase) ? "PodCompleted" : null, null, pod.boundAt()));
+    conditions.add(condition("Ready", "False", reason, null, at));
+    conditions.add(condition("ContainersReady", "False", reason, null, at));
+    conditions.add(condition("PodScheduled", "True", null, null, pod.boundAt()));
+    return base(pod, phase)
+        .withConditions(conditions)
+        .withContainerStatuses(container(pod, false, state))
+        .build();
+  }
+
+  private static PodStatusBuilder base(PodFacts pod, String phase) {
+    PodStatusBuilder status = new PodStatusBuilder()
+        .withPhase(phase)
+        .withQosClass(pod.qosClass())
+        .withStartTime(time(pod.boundAt()))
+        .withHostIP(pod.node().internalIp())
+        .withHostIPs(new HostIP(pod.node().internalIp()));
+    // The sandbox IP appears once the sandbox exists.
+    if (pod.podIp() != null) {
+      status.withPodIP(pod.podIp()).withPodIPs(new PodIP(pod.podIp()));
+    }
+    return status;
+  }
+
+  private static ContainerStatus container(PodFacts pod, boolean ready, ContainerState state) {
+    boolean created = state.getWaiting() == null;
+    return new ContainerStatusBuilder()
+        .withName(pod.containerName())
+        .withImage(pod.image())
+        .withImageID(created ? imageId(pod.image()) : "")
+        .withContainerID(created ? "containerd://" + digest(pod.containerName() + pod.podIp() + pod.boundAt()) : null)
+        .withReady(ready)
+        .withStarted(state.getRunning() != null)
+        .withRestartCount(0)
+        .withState(state)
+        .build();
+  }
+
+  private static ContainerState terminated(PodFacts pod, Instant at, int exitCode, String reason, String message) {
+    return new ContainerStateBuilder().withNewTerminated()
+        .withExitCode(exitCode)
+        .withReason(reason)
+        .withMessage(message)
+        .withStartedAt(time(pod.runningAt()))
+        .withFinishedAt(time(at))
+        .withContainerID("containerd://" + digest(pod.containerName() + pod.podIp() + pod.boundAt()))
+        .endTerminated().build();
+  }
+
+  private static ContainerState waitingState(String reason, String message) {
+    return new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message).endWaiting().build();
+  }
+
+  private static PodCondition condition(String type, String status, String reason, String message, Instant since) {
+    return new PodConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
+        .withLastTransitionTime(time(since)).build();
+  }
+
+  private static String imageId(String image) {
+    String reference = fullReference(image);
+    int tag = reference.lastIndexOf(':');
+    String repository = tag > reference.lastIndexOf('/') ? reference.substring(0, tag) : reference;
+    return repository + "@sha256:" + digest(reference);
+  }
+
+  private static String digest(String text) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

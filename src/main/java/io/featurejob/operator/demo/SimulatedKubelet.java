@@ -1,0 +1,537 @@
+package io.featurejob.operator.demo;
+
+import io.featurejob.operator.api.Labels;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plays kube-scheduler, the kubelets and Spark for the operator's pods on a mock API server.
+ *
+ * <p>Watches driver pods ({@code app.kubernetes.io/managed-by=featurejob-operator},
+ * {@code spark-role=driver}) and drives each through Pending, Running and Succeeded/Failed by
+ * writing realistic statuses through the status subresource. When a driver runs it creates its
+ * executor pods from the executor pod template, as Spark in client mode does, and deletes them
+ * when the driver finishes or is deleted (the mock server has no garbage collector). The job's
+ * {@link DriverScript} decides how each driver ends; the job only progresses once all its
+ * executors run, so executors stuck Pending keep the driver Running until someone deletes it.
+ *
+ * <p>All simulation steps run on one thread, in order. Timestamps in statuses come from the
+ * injected clock; the delays between steps are real time ({@link KubeletTimings}).
+ */
+public final class SimulatedKubelet implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SimulatedKubelet.class);
+
+  private final KubernetesClient client;
+  private final SimulatedCluster cluster;
+  private final Clock clock;
+  private final KubeletTimings timings;
+  private final ScheduledExecutorService loop;
+  private final Map<String, DriverScript> scripts = new ConcurrentHashMap<>();
+  private volatile DriverScript defaultScript;
+  private final Map<String, SimulatedPod> drivers = new ConcurrentHashMap<>();
+  private final Set<SimulatedPod> unschedulable = new LinkedHashSet<>();
+  private final Map<String, AtomicInteger> driversCreated = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> executorsCreated = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> ipsPerNode = new ConcurrentHashMap<>();
+  private final Runnable capacityListener = () -> submit(this::retryUnschedulable);
+  private volatile SharedIndexInformer<Pod> informer;
+  private volatile boolean closed;
+
+  public SimulatedKubelet(KubernetesClient client, SimulatedCluster cluster, Clock clock) {
+    this(client, cluster, clock, KubeletTimings.defaults());
+  }
+
+  public SimulatedKubelet(KubernetesClient client, SimulatedCluster cluster, Clock clock, KubeletTimings timings) {
+    this.client = client;
+    this.cluster = cluster;
+    this.clock = clock;
+    this.timings = timings;
+    this.defaultScript = DriverScript.always(DriverBehaviour.succeedAfter(timings.defaultRun()));
+    this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "simulated-kubelet");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /** Registers the cluster's nodes and starts watching driver pods; returns this. */
+  public SimulatedKubelet start() {
+    cluster.registerNodes(client);
+    cluster.onCapacityChange(capacityListener);
+    // The mock server ignores set-based selectors: equality only.
+    informer = client.pods().inAnyNamespace()
+        .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
+        .withLabel(Labels.SPARK_ROLE, Labels.ROLE_DRIVER)
+        .inform(new DriverPodHandler(), 0);
+    return this;
+  }
+
+  /** Installs how drivers of {@code job} (the {@code featurejob.io/job} label) behave from now on. */
+  public void script(String job, DriverScript script) {
+    scripts.put(job, script);
+  }
+
+  /** How drivers of jobs without a script behave; by default they succeed after a second. */
+  public void defaultScript(DriverScript script) {
+    this.defaultScript = script;
+  }
+
+  /** Driver pods of {@code job} ever seen by this kubelet. */
+  public int driversCreated(String job) {
+    AtomicInteger count = driversCreated.get(job);
+    return count == null ? 0 : count.get();
+  }
+
+  /** Executor pods created (as Spark) for drivers of {@code job}. */
+  public int executorsCreated(String job) {
+    AtomicInteger count = executorsCreated.get(job);
+    return count == null ? 0 : count.get();
+  }
+
+  /** Driver pods currently being simulated (not finished, not deleted). */
+  public int activeDrivers() {
+    return (int) drivers.values().stream().filter(d -> !d.isOver()).count();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    cluster.removeCapacityListener(capacityListener);
+    if (informer != null) {
+      informer.close();
+    }
+    loop.shutdownNow();
+    try {
+      loop.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- informer -> simulation thread
+
+  private final class DriverPodHandler implements ResourceEventHandler<Pod> {
+    @Override
+    public void onAdd(Pod pod) {
+      submit(() -> admit(pod));
+    }
+
+    @Override
+    public void onUpdate(Pod oldPod, Pod newPod) {
+      // A pod being deleted with finalizers is gone for the kubelet's purposes.
+      if (newPod.getMetadata().getDeletionTimestamp() != null) {
+        submit(() -> forget(newPod.getMetadata().getUid()));
+      }
+    }
+
+    @Override
+    public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+      submit(() -> forget(pod.getMetadata().getUid()));
+    }
+  }
+
+  private void submit(Runnable step) {
+    if (closed) {
+      return;
+    }
+    try {
+      loop.execute(() -> runStep(step));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  private void later(SimulatedPod owner, Duration delay, Runnable step) {
+    if (closed) {
+      return;
+    }
+    try {
+      owner.timers.add(loop.schedule(() -> runStep(step), delay.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  private void runStep(Runnable step) {
+    if (closed) {
+      return;
+    }
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      if (!closed) {
+        log.warn("simulation step failed", e);
+      }
+    }
+  }
+
+  // ---- lifecycle
+
+  private void admit(Pod pod) {
+    String uid = pod.getMetadata().getUid();
+    if (drivers.containsKey(uid) || pod.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    PodStatus status = pod.getStatus();
+    if (status != null && status.getContainerStatuses() != null && !status.getContainerStatuses().isEmpty()) {
+      log.info("pod {}/{} already ran before this kubelet started; not simulating it",
+          pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+      return;
+    }
+    String job = pod.getMetadata().getLabels().getOrDefault(Labels.JOB, "");
+    SimulatedPod driver = new SimulatedPod(pod, job, null, 0);
+    drivers.put(uid, driver);
+    driversCreated.computeIfAbsent(job, j -> new AtomicInteger()).incrementAndGet();
+    later(driver, timings.scheduling(), () -> schedule(driver));
+  }
+
+  private void forget(String uid) {
+    SimulatedPod driver = drivers.get(uid);
+    if (driver == null || driver.state == SimulatedPod.State.GONE) {
+      return;
+    }
+    boolean finished = driver.state == SimulatedPod.State.TERMINATED;
+    stop(driver);
+    // The garbage collector deletes what the driver owns.
+    deleteExecutors(driver);
+    if (!finished) {
+      log.info("driver {} deleted while {}; stopped simulating it", driver, driver.lastStatus == null
+          ? "unscheduled" : driver.lastStatus.getPhase());
+    }
+  }
+
+  private void stop(SimulatedPod pod) {
+    pod.state = SimulatedPod.State.GONE;
+    pod.timers.forEach(t -> t.cancel(false));
+    pod.timers.clear();
+    unschedulable.remove(pod);
+  }
+
+  private void retryUnschedulable() {
+    for (SimulatedPod pod : new ArrayList<>(unschedulable)) {
+      SimulatedPod owner = pod.isDriver() ? pod : pod.driver;
+      later(owner, timings.scheduling(), () -> schedule(pod));
+    }
+  }
+
+  /** kube-scheduler: bind to a node, or report why none fits and wait for capacity. */
+  private void schedule(SimulatedPod pod) {
+    if (pod.state != SimulatedPod.State.PENDING) {
+      return;
+    }
+    SchedulingDecision decision = cluster.schedule(pod.pod.getSpec());
+    if (decision instanceof SchedulingDecision.Unschedulable u) {
+      unschedulable.add(pod);
+      if (!u.message().equals(pod.unschedulableMessage)) {
+        pod.unschedulableMessage = u.message();
+        writeStatus(pod, PodStatuses.unschedulable(pod.facts.qosClass(), u.message(), now()));
+      }
+      if (u.shortPool() != null && !pod.capacityEventSent) {
+        pod.capacityEventSent = true;
+        recordCapacityShortage(pod, u.shortPool());
+      }
+      return;
+    }
+    SimulatedNode node = ((SchedulingDecision.Scheduled) decision).node();
+    unschedulable.remove(pod);
+    if (!bind(pod, node)) {
+      return;
+    }
+    pod.state = SimulatedPod.State.STARTING;
+    pod.facts = pod.facts.bound(node, nextPodIp(node), now());
+    if (!writeStatus(pod, PodStatuses.containerCreating(pod.facts))) {
+      return;
+    }
+    SimulatedPod owner = pod.isDriver() ? pod : pod.driver;
+    if (pod.isDriver()) {
+      pod.behaviour = behaviourFor(pod);
+      if (pod.behaviour instanceof DriverBehaviour.ImagePullBackOff) {
+        later(owner, timings.containerStart(), () -> pullFails(pod));
+        return;
+      }
+    }
+    later(owner, timings.containerStart(), () -> startContainer(pod));
+  }
+
+  private void pullFails(SimulatedPod driver) {
+    if (driver.isOver()) {
+      return;
+    }
+    writeStatus(driver, PodStatuses.imagePullFailing(driver.facts, false));
+    later(driver, timings.imagePullBackOff(), () -> {
+      if (!driver.isOver()) {
+        writeStatus(driver, PodStatuses.imagePullFailing(driver.facts, true));
+      }
+    });
+  }
+
+  private void startContainer(SimulatedPod pod) {
+    if (pod.state != SimulatedPod.State.STARTING) {
+      return;
+    }
+    pod.facts = pod.facts.running(now());
+    if (!writeStatus(pod, PodStatuses.running(pod.facts))) {
+      return;
+    }
+    pod.state = SimulatedPod.State.RUNNING;
+    if (pod.isDriver()) {
+      createExecutors(pod);
+    } else if (pod.driver.executors.stream().allMatch(e -> e.state == SimulatedPod.State.RUNNING)) {
+      beginWork(pod.driver);
+    }
+  }
+
+  /** Spark's part: the running driver requests its executors from the API server. */
+  private void createExecutors(SimulatedPod driver) {
+    int instances = SparkExecutors.instances(driver.pod);
+    Pod template = SparkExecutors.template(client, driver.pod);
+    for (int id = 1; id <= instances; id++) {
+      Pod executor = SparkExecutors.executor(driver.pod, template, id);
+      Pod created;
+      try {
+        created = client.pods().inNamespace(driver.namespace).resource(executor).create();
+      } catch (KubernetesClientException e) {
+        log.warn("could not create executor {} of {}: {}", executor.getMetadata().getName(), driver, e.getMessage());
+        continue;
+      }
+      executorsCreated.computeIfAbsent(driver.job, j -> new AtomicInteger()).incrementAndGet();
+      SimulatedPod sim = new SimulatedPod(created, driver.job, driver, id);
+      driver.executors.add(sim);
+      later(driver, timings.scheduling(), () -> schedule(sim));
+    }
+    if (driver.executors.isEmpty()) {
+      beginWork(driver);
+    }
+  }
+
+  /** All executors run: the job makes progress and ends as the script says. */
+  private void beginWork(SimulatedPod driver) {
+    if (driver.workStarted || driver.isOver()) {
+      return;
+    }
+    driver.workStarted = true;
+    DriverBehaviour behaviour = driver.behaviour;
+    if (behaviour instanceof DriverBehaviour.Succeed s) {
+      later(driver, s.after(), () -> driverExits(driver, 0, "Completed", null));
+    } else if (behaviour instanceof DriverBehaviour.Fail f) {
+      later(driver, f.after(), () -> driverExits(driver, f.exitCode(), "Error", f.terminationMessage()));
+    } else if (behaviour instanceof DriverBehaviour.DriverOomKilled o) {
+      later(driver, o.after(), () -> driverExits(driver, 137, "OOMKilled", SparkLogs.killedMidTask(now(), "Executor")));
+    } else if (behaviour instanceof DriverBehaviour.ExecutorOomThenFail o) {
+      later(driver, o.after(), () -> executorOomKilled(driver));
+    } else if (behaviour instanceof DriverBehaviour.SpotInterruption s) {
+      later(driver, s.after(), () -> reclaimSpotNode(driver));
+    }
+    // RunForever: nothing to schedule. ImagePullBackOff never gets here.
+  }
+
+  private void driverExits(SimulatedPod driver, int exitCode, String reason, String log) {
+    if (driver.state != SimulatedPod.State.RUNNING) {
+      return;
+    }
+    // SparkContext.stop() deletes the executors before the JVM exits.
+    deleteExecutors(driver);
+    if (writeStatus(driver, PodStatuses.exited(driver.facts, now(), exitCode, reason, log))) {
+      driver.state = SimulatedPod.State.TERMINATED;
+    }
+  }
+
+  private void executorOomKilled(SimulatedPod driver) {
+    SimulatedPod victim = driver.executors.stream()
+        .filter(e -> e.state == SimulatedPod.State.RUNNING).findFirst().orElse(null);
+    if (driver.state != SimulatedPod.State.RUNNING || victim == null) {
+      return;
+    }
+    PodStatus status = PodStatuses.exited(victim.facts, now(), 137, "OOMKilled",
+        SparkLogs.killedMidTask(now(), "Executor"));
+    if (writeStatus(victim, status)) {
+      victim.state = SimulatedPod.State.TERMINATED;
+    }
+    later(driver, timings.executorLossNoticed(), () -> driverExits(driver, 1, "Error",
+        SparkLogs.jobAbortedByLostExecutor(now(), victim.executorId, victim.facts.podIp(), status)));
+  }
+
+  /**
+   * A spot node goes away with a graceful node shutdown: the driver's node if the driver is on
+   * spot, else the node of the first executor on spot (else of the first executor). Only this
+   * application's pods on it are affected, so one job's script never kills another job's pods.
+   */
+  private void reclaimSpotNode(SimulatedPod driver) {
+    if (driver.state != SimulatedPod.State.RUNNING) {
+      return;
+    }
+    List<SimulatedPod> running = new ArrayList<>(driver.executors.stream()
+        .filter(e -> e.state == SimulatedPod.State.RUNNING).toList());
+    SimulatedNode node;
+    if (driver.facts.node().pool().interruptible() || running.isEmpty()) {
+      node = driver.facts.node();
+    } else {
+      node = running.stream().filter(e -> e.facts.node().pool().interruptible()).findFirst()
+          .orElse(running.get(0)).facts.node();
+    }
+    Instant at = now();
+    SimulatedPod lostExecutor = null;
+    PodStatus lostStatus = null;
+    for (SimulatedPod executor : running) {
+      if (executor.facts.node().equals(node)) {
+        PodStatus status = PodStatuses.nodeShutdown(executor.facts, at, SparkLogs.executorSigterm(at));
+        if (writeStatus(executor, status)) {
+          executor.state = SimulatedPod.State.TERMINATED;
+          if (lostExecutor == null) {
+            lostExecutor = executor;
+            lostStatus = status;
+          }
+        }
+      }
+    }
+    if (driver.facts.node().equals(node)) {
+      log.info("spot node {} reclaimed under driver {}", node.name(), driver);
+      deleteExecutors(driver);
+      if (writeStatus(driver, PodStatuses.nodeShutdown(driver.facts, at, SparkLogs.driverSigterm(at)))) {
+        driver.state = SimulatedPod.State.TERMINATED;
+      }
+      return;
+    }
+    log.info("spot node {} reclaimed under executors of {}", node.name(), driver);
+    SimulatedPod executor = lostExecutor;
+    PodStatus status = lostStatus;
+    if (executor != null) {
+      later(driver, timings.executorLossNoticed(), () -> driverExits(driver, 1, "Error",
+          SparkLogs.jobAbortedByLostExecutor(now(), executor.executorId, executor.facts.podIp(), status)));
+    }
+  }
+
+  private void deleteExecutors(SimulatedPod driver) {
+    for (SimulatedPod executor : driver.executors) {
+      if (executor.state == SimulatedPod.State.GONE) {
+        continue;
+      }
+      stop(executor);
+      try {
+        client.pods().inNamespace(executor.namespace).withName(executor.name).delete();
+      } catch (KubernetesClientException e) {
+        if (!closed) {
+          log.debug("could not delete executor {}: {}", executor, e.getMessage());
+        }
+      }
+    }
+  }
+
+  private DriverBehaviour behaviourFor(SimulatedPod driver) {
+    DriverScript script = scripts.getOrDefault(driver.job, defaultScript);
+    try {
+      DriverBehaviour behaviour = script.behaviourFor(driver.pod, cluster);
+      return behaviour != null ? behaviour : DriverBehaviour.succeedAfter(timings.defaultRun());
+    } catch (RuntimeException e) {
+      log.warn("script for job {} failed; driver {} will succeed", driver.job, driver, e);
+      return DriverBehaviour.succeedAfter(timings.defaultRun());
+    }
+  }
+
+  // ---- API writes
+
+  /** The scheduler's binding: sets spec.nodeName (the mock has no binding subresource). */
+  private boolean bind(SimulatedPod pod, SimulatedNode node) {
+    try {
+      client.pods().inNamespace(pod.namespace).withName(pod.name).patch(PatchContext.of(PatchType.JSON_MERGE),
+          "{\"spec\":{\"nodeName\":\"" + node.name() + "\"}}");
+      pod.pod.getSpec().setNodeName(node.name());
+      return true;
+    } catch (KubernetesClientException e) {
+      return handleWriteFailure(pod, e);
+    }
+  }
+
+  /** Replaces the pod's status through the status subresource, with optimistic locking. */
+  private boolean writeStatus(SimulatedPod pod, PodStatus status) {
+    for (int attempt = 0; attempt < 5 && !pod.isGoneOrClosed(closed); attempt++) {
+      try {
+        Pod current = client.pods().inNamespace(pod.namespace).withName(pod.name).get();
+        if (current == null || !pod.uid.equals(current.getMetadata().getUid())) {
+          stop(pod);
+          return false;
+        }
+        current.setStatus(status);
+        client.pods().inNamespace(pod.namespace).resource(current).updateStatus();
+        pod.lastStatus = status;
+        return true;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          return handleWriteFailure(pod, e);
+        }
+      }
+    }
+    return false;
+  }
+
+  private boolean handleWriteFailure(SimulatedPod pod, KubernetesClientException e) {
+    if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+      stop(pod); // deleted under us: nothing left to simulate
+    } else if (!closed) {
+      log.warn("could not update pod {}: {}", pod, e.getMessage());
+    }
+    return false;
+  }
+
+  /** What the node provisioner reports when it cannot add a node for the pod. */
+  private void recordCapacityShortage(SimulatedPod pod, NodePool pool) {
+    boolean karpenter = pool.nodeLabels().containsKey("karpenter.sh/nodepool");
+    String component = karpenter ? "karpenter" : "cluster-autoscaler";
+    // Karpenter reports its launch failure on the pod; cluster-autoscaler reports a failed scale-up.
+    String message = karpenter
+        ? "Failed to schedule pod, could not launch nodeclaim for nodepool \"" + pool.name() + "\", "
+            + pool.capacityShortage()
+        : "Node scale up in node group " + pool.name() + " associated with this pod failed: "
+            + pool.capacityShortage() + ". Pod is at risk of not being scheduled.";
+    String time = PodStatuses.time(now());
+    try {
+      client.v1().events().inNamespace(pod.namespace).resource(new EventBuilder()
+          .withNewMetadata().withGenerateName(pod.name + ".").withNamespace(pod.namespace).endMetadata()
+          .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Pod")
+              .withNamespace(pod.namespace).withName(pod.name).withUid(pod.uid).build())
+          .withType("Warning")
+          .withReason(karpenter ? "FailedScheduling" : "FailedScaleUp")
+          .withMessage(message)
+          .withNewSource().withComponent(component).endSource()
+          .withReportingComponent(component)
+          .withFirstTimestamp(time).withLastTimestamp(time).withCount(1)
+          .build()).create();
+    } catch (KubernetesClientException e) {
+      log.debug("could not record event for {}: {}", pod, e.getMessage());
+    }
+  }
+
+  private String nextPodIp(SimulatedNode node) {
+    int n = ipsPerNode.computeIfAbsent(node.name(), k -> new AtomicInteger()).getAndIncrement();
+    return "10.1." + node.index() + "." + (2 + n % 250);
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+}
