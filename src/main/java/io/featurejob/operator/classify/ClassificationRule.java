@@ -3,7 +3,6 @@ package io.featurejob.operator.classify;
 import io.featurejob.operator.api.FailureClass;
 import io.featurejob.operator.classify.Classification.MemoryTarget;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -59,10 +58,6 @@ public record ClassificationRule(
       }
       throw new IllegalArgumentException(
           "unknown component '" + text + "' (expected driver, executor or any)");
-    }
-
-    public String display() {
-      return name().toLowerCase(Locale.ROOT);
     }
   }
 

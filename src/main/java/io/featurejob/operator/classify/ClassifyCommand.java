@@ -163,7 +163,7 @@ public final class ClassifyCommand {
       }
     }
     if (pods.isEmpty()) {
-      String kind = parsed instanceof HasMetadata h ? h.getKind() : String.valueOf(parsed);
+      String kind = parsed instanceof HasMetadata h ? h.getKind() : "no Kubernetes object";
       throw new IllegalArgumentException(source + ": expected a Pod or a List of pods, got " + kind);
     }
     Pod driver = pods.stream().filter(ClassifyCommand::isDriver).findFirst().orElse(pods.get(0));

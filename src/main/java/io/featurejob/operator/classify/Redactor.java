@@ -2,6 +2,8 @@ package io.featurejob.operator.classify;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,7 +25,12 @@ public final class Redactor {
   public static final String REDACTED = "[REDACTED]";
   public static final String TRUNCATED_MARKER = "...[truncated]";
 
-  private record Replacement(Pattern pattern, String replacement) {}
+  /** A pattern and what replaces each match (a template that may refer to groups as $1). */
+  private record Replacement(Pattern pattern, Function<MatchResult, String> template) {
+    Replacement(Pattern pattern, String template) {
+      this(pattern, match -> template);
+    }
+  }
 
   // Order matters: whole blocks and header forms first, so the generic key=value rule does not eat
   // half of them and leave the rest behind.
@@ -52,7 +59,7 @@ public final class Redactor {
           Pattern.compile(
               "(?i)([\\w.-]*(?:passw(?:or)?d|\\bpwd|secret|token|api[_-]?key|credentials?)[\\w.-]*[\"']?\\s*[=:]\\s*)"
                   + "(\"[^\"]*\"|'[^']*'|[^\\s&;,\"']+)"),
-          "$1" + REDACTED),
+          match -> "$1" + keepQuotes(match.group(2))),
       // JSON web tokens (Kubernetes service account tokens among them).
       new Replacement(
           Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*"), REDACTED),
@@ -72,7 +79,7 @@ public final class Redactor {
     return truncate(scrub(text), MAX_BYTES);
   }
 
-  /** Replaces every secret the patterns recognise with {@link #REDACTED}; keeps the length otherwise. */
+  /** Replaces every secret the patterns recognise with {@link #REDACTED}; leaves the rest as it is. */
   public static String scrub(String text) {
     if (text == null || text.isEmpty()) {
       return text;
@@ -80,9 +87,18 @@ public final class Redactor {
     String result = text;
     for (Replacement r : REPLACEMENTS) {
       Matcher m = r.pattern().matcher(result);
-      result = m.replaceAll(r.replacement());
+      result = m.replaceAll(r.template());
     }
     return result;
+  }
+
+  /** "[REDACTED]" for a bare value, "\"[REDACTED]\"" for a quoted one, so JSON stays JSON. */
+  private static String keepQuotes(String value) {
+    char first = value.charAt(0);
+    if ((first == '"' || first == '\'') && value.length() >= 2) {
+      return first + REDACTED + first;
+    }
+    return REDACTED;
   }
 
   /**

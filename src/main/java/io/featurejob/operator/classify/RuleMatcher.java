@@ -33,10 +33,6 @@ final class RuleMatcher {
     this.patterns = List.copyOf(compiled);
   }
 
-  ClassificationRule rule() {
-    return rule;
-  }
-
   /** Empty unless every matcher of the rule holds for this pod. */
   Optional<Match> match(PodFacts pod) {
     if (!appliesTo(pod.role())) {
