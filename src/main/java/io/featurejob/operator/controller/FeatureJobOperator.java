@@ -63,7 +63,10 @@ public final class FeatureJobOperator implements AutoCloseable {
           .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(metrics.registry()).build())
           .withConcurrentReconciliationThreads(config.reconcileThreads())
           .withInformerStoppedHandler((informer, error) -> {
-            LOG.error("informer stopped: {}", error == null ? "no error" : error.getMessage(), error);
+            if (error == null) {
+              return; // a normal stop (shutdown)
+            }
+            LOG.error("informer stopped: {}", error.getMessage(), error);
             if (exitOnInformerStop) {
               System.exit(1);
             }

@@ -33,12 +33,14 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -113,11 +115,22 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
         .collect(Collectors.toList());
 
     FeatureJobStatus status = adoptOrphanDriver(job.getStatus(), pods);
-    Observation observation = observe(namespace, status, pods, now);
     SpecResolver.Result resolved = resolver.resolve(job.getSpec());
+    Pod driver = currentDriver(namespace, status, pods);
+    if (driver == null && resolved.valid() && recordedButNotCreated(status, now)) {
+      // The status recorded this attempt but the operator stopped before creating its pod: create it now.
+      driverPods.launch(job, resolved.spec(), PodAttempt.planFromAttempt(status.currentAttempt));
+      return UpdateControl.<FeatureJob>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
+    }
+    Observation observation = status == null || status.currentAttempt == null
+        ? new Observation.NoPod()
+        : observer.observe(driver, executorsOf(status.currentAttempt, pods), classifier, now);
     JobRef ref = jobRef(job);
     Decision decision = decider.decide(ref, resolved, status, observation, now);
 
+    // Record first, act second: a decision taken on a stale view fails here with a conflict (optimistic
+    // locking) before it has created or deleted anything; JOSDK then reconciles again on fresh state.
+    FeatureJob written = writeStatus(job, decision, context);
     if (decision.deletePod() != null) {
       driverPods.delete(namespace, decision.deletePod());
     }
@@ -125,8 +138,8 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
       try {
         driverPods.launch(job, resolved.spec(), decision.launch());
       } catch (KubernetesClientException e) {
-        if (e.getCode() < 400 || e.getCode() >= 500) {
-          throw e; // transient: JOSDK retries the reconcile
+        if (e.getCode() < 400 || e.getCode() >= 500 || e.getCode() == 409) {
+          throw e; // transient: JOSDK retries the reconcile; the recorded attempt is launched then
         }
         // The API server refused the pod (bad field, quota, admission): a failed attempt, not a crash loop.
         record(job, decision);
@@ -135,14 +148,21 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
         Observation rejected = new Observation.Failed(now, new Classification(FailureClass.ConfigError,
             "builtin:pod-rejected", "pod create returned HTTP " + e.getCode(), message, null, null), false);
         decision = decider.decide(ref, resolved, decision.status(), rejected, now);
+        writeStatus(written, decision, context);
       }
     }
     record(job, decision);
     cleanUpOldDrivers(namespace, decision.status(), pods);
-
-    job.setStatus(decision.status());
     updateGauges(job, resolved, decision.status());
-    return UpdateControl.patchStatus(job).rescheduleAfter(decision.requeueAfter());
+    return UpdateControl.<FeatureJob>noUpdate().rescheduleAfter(decision.requeueAfter());
+  }
+
+  /** Status subresource update with the read resourceVersion (409 on a stale view), cached for the next reconcile. */
+  private static FeatureJob writeStatus(FeatureJob job, Decision decision, Context<FeatureJob> context) {
+    return PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(job, context, j -> {
+      j.setStatus(decision.status());
+      return j;
+    });
   }
 
   @Override
@@ -184,20 +204,33 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
     return adopted;
   }
 
-  private Observation observe(String namespace, FeatureJobStatus status, List<Pod> pods, Instant now) {
+  /** Grace period in which a recorded attempt without a pod is (re)created rather than counted as deleted. */
+  static final Duration LAUNCH_GRACE = Duration.ofSeconds(30);
+
+  private static boolean recordedButNotCreated(FeatureJobStatus status, Instant now) {
     if (status == null || status.currentAttempt == null) {
-      return new Observation.NoPod();
+      return false;
     }
-    Attempt attempt = status.currentAttempt;
-    Pod driver = pods.stream().filter(p -> attempt.podName.equals(p.getMetadata().getName())).findFirst()
+    Instant started = Times.parse(status.currentAttempt.startTime);
+    return started != null && Duration.between(started, now).compareTo(LAUNCH_GRACE) < 0;
+  }
+
+  private Pod currentDriver(String namespace, FeatureJobStatus status, List<Pod> pods) {
+    if (status == null || status.currentAttempt == null) {
+      return null;
+    }
+    String name = status.currentAttempt.podName;
+    return pods.stream().filter(p -> name.equals(p.getMetadata().getName())).findFirst()
         // The informer may lag behind a pod created moments ago: ask the API server before calling it gone.
-        .orElseGet(() -> driverPods.get(namespace, attempt.podName));
-    List<Pod> executors = pods.stream()
+        .orElseGet(() -> driverPods.get(namespace, name));
+  }
+
+  private static List<Pod> executorsOf(Attempt attempt, List<Pod> pods) {
+    return pods.stream()
         .filter(p -> Labels.ROLE_EXECUTOR.equals(p.getMetadata().getLabels().get(Labels.SPARK_ROLE)))
         .filter(p -> Objects.equals(attempt.runId, p.getMetadata().getLabels().get(Labels.RUN)))
         .filter(p -> String.valueOf(attempt.attempt).equals(p.getMetadata().getLabels().get(Labels.ATTEMPT)))
         .collect(Collectors.toList());
-    return observer.observe(driver, executors, classifier, now);
   }
 
   // ------------------------------------------------------------------ act and record

@@ -35,6 +35,9 @@ public final class Demo {
   /** @return the process exit code: 0 when both stories ended as they should */
   public static int run(String[] args, PrintStream out) throws Exception {
     Clock clock = Clock.systemUTC();
+    // The timeline shows what matters; the operator's own INFO log would repeat every event.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.featurejob"))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
     Map<String, String> env = new java.util.HashMap<>(System.getenv());
     env.putIfAbsent("FEATUREJOB_METRICS_BIND_ADDRESS", "127.0.0.1");
     env.putIfAbsent("FEATUREJOB_METRICS_PORT", "0");

@@ -23,6 +23,9 @@ public final class EmbeddedApiServer implements AutoCloseable {
   /** The CRD as the build generated it, packaged in the jar. */
   public static final String CRD_RESOURCE = "/META-INF/fabric8/featurejobs.featurejob.io-v1.yml";
 
+  /** Held so the level sticks: the mock server logs every request through java.util.logging at INFO. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
@@ -32,6 +35,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   public static EmbeddedApiServer start() {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(Collections.emptyList()), false);
     try {
