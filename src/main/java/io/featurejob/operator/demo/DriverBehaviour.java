@@ -24,11 +24,25 @@ public sealed interface DriverBehaviour {
   record ImagePullBackOff() implements DriverBehaviour {}
 
   /**
-   * A spot node is reclaimed (graceful node shutdown): the driver's node if the driver runs on
-   * spot, else the node of executor 1. Its pods fail with DisruptionTarget; a surviving driver
-   * then fails with {@code ExecutorLostFailure}.
+   * A spot node is reclaimed: the driver's node if the driver runs on spot, else the node of the
+   * first executor on spot. Its pods get a DisruptionTarget condition; a surviving driver then
+   * fails with {@code ExecutorLostFailure}. How the node goes decides what the victims show.
    */
-  record SpotInterruption(Duration after) implements DriverBehaviour {}
+  record SpotInterruption(Duration after, Reclaim how) implements DriverBehaviour {}
+
+  /** How a reclaimed node takes its pods with it. */
+  enum Reclaim {
+    /**
+     * Graceful node shutdown: DisruptionTarget reason TerminationByKubelet, pod Failed with
+     * reason Terminated, containers exit 143. The pods stay.
+     */
+    NODE_SHUTDOWN,
+    /**
+     * The node disappears and gets a NoExecute taint: DisruptionTarget reason
+     * DeletionByTaintManager on the still-running pods, which are then deleted.
+     */
+    TAINT_MANAGER
+  }
 
   /** Never finishes; for run timeouts and operator restarts. */
   record RunForever() implements DriverBehaviour {}
@@ -53,8 +67,14 @@ public sealed interface DriverBehaviour {
     return new ImagePullBackOff();
   }
 
+  /** Spot reclaim by graceful node shutdown (see {@link Reclaim#NODE_SHUTDOWN}). */
   static DriverBehaviour spotInterruption(Duration after) {
-    return new SpotInterruption(after);
+    return new SpotInterruption(after, Reclaim.NODE_SHUTDOWN);
+  }
+
+  /** Spot reclaim where the taint manager evicts the pods (see {@link Reclaim#TAINT_MANAGER}). */
+  static DriverBehaviour spotInterruptionByTaintManager(Duration after) {
+    return new SpotInterruption(after, Reclaim.TAINT_MANAGER);
   }
 
   static DriverBehaviour runForever() {

@@ -27,6 +27,7 @@ final class PodStatuses {
   private PodStatuses() {}
 
   static final String NODE_SHUTDOWN_MESSAGE = "Pod was terminated in response to imminent node shutdown.";
+  static final String TAINT_MANAGER_MESSAGE = "Taint manager: deleting due to NoExecute taint";
   /** FallbackToLogsOnError keeps at most the last 80 lines and 2048 bytes of the log. */
   static final int FALLBACK_MAX_LINES = 80;
   static final int FALLBACK_MAX_BYTES = 2048;
@@ -97,6 +98,19 @@ final class PodStatuses {
     PodStatus status = terminal(pod, at, "Failed", state, disruption);
     status.setReason("Terminated");
     status.setMessage(NODE_SHUTDOWN_MESSAGE);
+    return status;
+  }
+
+  /**
+   * The taint manager's mark on a pod it is about to delete: DisruptionTarget, reason
+   * DeletionByTaintManager, added to the pod's current status.
+   */
+  static PodStatus markedForTaintEviction(PodStatus current, Instant at) {
+    PodStatus status = new PodStatusBuilder(current).build();
+    List<PodCondition> conditions = new ArrayList<>();
+    conditions.add(condition("DisruptionTarget", "True", "DeletionByTaintManager", TAINT_MANAGER_MESSAGE, at));
+    conditions.addAll(current.getConditions());
+    status.setConditions(conditions);
     return status;
   }
 

@@ -345,7 +345,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     } else if (behaviour instanceof DriverBehaviour.ExecutorOomThenFail o) {
       later(driver, o.after(), () -> executorOomKilled(driver));
     } else if (behaviour instanceof DriverBehaviour.SpotInterruption s) {
-      later(driver, s.after(), () -> reclaimSpotNode(driver));
+      later(driver, s.after(), () -> reclaimSpotNode(driver, s.how()));
     }
     // RunForever: nothing to schedule. ImagePullBackOff never gets here.
   }
@@ -377,16 +377,16 @@ public final class SimulatedKubelet implements AutoCloseable {
   }
 
   /**
-   * A spot node goes away with a graceful node shutdown: the driver's node if the driver is on
-   * spot, else the node of the first executor on spot (else of the first executor). Only this
-   * application's pods on it are affected, so one job's script never kills another job's pods.
+   * A spot node goes away: the driver's node if the driver is on spot, else the node of the
+   * first executor on spot (else of the first executor). Only this application's pods on it are
+   * affected, so one job's script never kills another job's pods.
    */
-  private void reclaimSpotNode(SimulatedPod driver) {
+  private void reclaimSpotNode(SimulatedPod driver, DriverBehaviour.Reclaim how) {
     if (driver.state != SimulatedPod.State.RUNNING) {
       return;
     }
-    List<SimulatedPod> running = new ArrayList<>(driver.executors.stream()
-        .filter(e -> e.state == SimulatedPod.State.RUNNING).toList());
+    List<SimulatedPod> running = driver.executors.stream()
+        .filter(e -> e.state == SimulatedPod.State.RUNNING).toList();
     SimulatedNode node;
     if (driver.facts.node().pool().interruptible() || running.isEmpty()) {
       node = driver.facts.node();
@@ -394,36 +394,74 @@ public final class SimulatedKubelet implements AutoCloseable {
       node = running.stream().filter(e -> e.facts.node().pool().interruptible()).findFirst()
           .orElse(running.get(0)).facts.node();
     }
+    List<SimulatedPod> victims = running.stream().filter(e -> e.facts.node().equals(node)).toList();
+    boolean driverHit = driver.facts.node().equals(node);
+    log.info("spot node {} reclaimed ({}) under {} of {}", node.name(), how,
+        driverHit ? "the driver" : "executors", driver);
+    if (how == DriverBehaviour.Reclaim.NODE_SHUTDOWN) {
+      shutDownNode(driver, victims, driverHit);
+    } else {
+      evictByTaintManager(driver, victims, driverHit);
+    }
+  }
+
+  /** Graceful node shutdown: the victims end Failed/Terminated and stay for everyone to see. */
+  private void shutDownNode(SimulatedPod driver, List<SimulatedPod> victims, boolean driverHit) {
     Instant at = now();
-    SimulatedPod lostExecutor = null;
+    SimulatedPod lost = null;
     PodStatus lostStatus = null;
-    for (SimulatedPod executor : running) {
-      if (executor.facts.node().equals(node)) {
-        PodStatus status = PodStatuses.nodeShutdown(executor.facts, at, SparkLogs.executorSigterm(at));
-        if (writeStatus(executor, status)) {
-          executor.state = SimulatedPod.State.TERMINATED;
-          if (lostExecutor == null) {
-            lostExecutor = executor;
-            lostStatus = status;
-          }
+    for (SimulatedPod executor : victims) {
+      PodStatus status = PodStatuses.nodeShutdown(executor.facts, at, SparkLogs.executorSigterm(at));
+      if (writeStatus(executor, status)) {
+        executor.state = SimulatedPod.State.TERMINATED;
+        if (lost == null) {
+          lost = executor;
+          lostStatus = status;
         }
       }
     }
-    if (driver.facts.node().equals(node)) {
-      log.info("spot node {} reclaimed under driver {}", node.name(), driver);
-      deleteExecutors(driver);
+    if (driverHit) {
+      deleteExecutors(driver); // the SIGTERMed driver's shutdown hook stops the SparkContext
       if (writeStatus(driver, PodStatuses.nodeShutdown(driver.facts, at, SparkLogs.driverSigterm(at)))) {
         driver.state = SimulatedPod.State.TERMINATED;
       }
       return;
     }
-    log.info("spot node {} reclaimed under executors of {}", node.name(), driver);
-    SimulatedPod executor = lostExecutor;
+    SimulatedPod executor = lost;
     PodStatus status = lostStatus;
     if (executor != null) {
       later(driver, timings.executorLossNoticed(), () -> driverExits(driver, 1, "Error",
           SparkLogs.jobAbortedByLostExecutor(now(), executor.executorId, executor.facts.podIp(), status)));
     }
+  }
+
+  /** The node vanished: the taint manager marks its pods DisruptionTarget, then deletes them. */
+  private void evictByTaintManager(SimulatedPod driver, List<SimulatedPod> victims, boolean driverHit) {
+    Instant at = now();
+    List<SimulatedPod> marked = new ArrayList<>(victims);
+    if (driverHit) {
+      marked.add(driver);
+    }
+    for (SimulatedPod pod : marked) {
+      writeStatus(pod, PodStatuses.markedForTaintEviction(pod.lastStatus, at));
+    }
+    later(driver, timings.executorLossNoticed(), () -> {
+      for (SimulatedPod executor : victims) {
+        stop(executor);
+        delete(executor);
+      }
+      if (driverHit) {
+        deleteExecutors(driver); // the garbage collector follows the driver
+        stop(driver);
+        delete(driver);
+        return;
+      }
+      if (!victims.isEmpty()) {
+        SimulatedPod executor = victims.get(0);
+        later(driver, timings.executorLossNoticed(), () -> driverExits(driver, 1, "Error",
+            SparkLogs.jobAbortedByDeletedExecutor(now(), executor.executorId, executor.facts.podIp())));
+      }
+    });
   }
 
   private void deleteExecutors(SimulatedPod driver) {
@@ -432,12 +470,16 @@ public final class SimulatedKubelet implements AutoCloseable {
         continue;
       }
       stop(executor);
-      try {
-        client.pods().inNamespace(executor.namespace).withName(executor.name).delete();
-      } catch (KubernetesClientException e) {
-        if (!closed) {
-          log.debug("could not delete executor {}: {}", executor, e.getMessage());
-        }
+      delete(executor);
+    }
+  }
+
+  private void delete(SimulatedPod pod) {
+    try {
+      client.pods().inNamespace(pod.namespace).withName(pod.name).delete();
+    } catch (KubernetesClientException e) {
+      if (!closed) {
+        log.debug("could not delete pod {}: {}", pod, e.getMessage());
       }
     }
   }

@@ -41,6 +41,34 @@ final class SparkLogs {
    * job abort with {@code ExecutorLostFailure}, as spark-submit prints them before exiting 1.
    */
   static String jobAbortedByLostExecutor(Instant now, int executorId, String executorIp, PodStatus executor) {
+    return jobAborted(now, executorId, executorIp, exitReason(executorId, executor), true);
+  }
+
+  /** The same, for an executor pod that was deleted (e.g. by the taint manager). */
+  static String jobAbortedByDeletedExecutor(Instant now, int executorId, String executorIp) {
+    return jobAborted(now, executorId, executorIp,
+        "The executor with id " + executorId + " was deleted by a user or the framework.\n", false);
+  }
+
+  private static String jobAborted(Instant now, int executorId, String executorIp, String reason, boolean byApp) {
+    String t = LOG_TIME.format(now);
+    String lost = "ExecutorLostFailure (executor " + executorId + " exited "
+        + (byApp ? "caused by one of the running tasks" : "unrelated to the running tasks") + ") Reason: \n";
+    return t + " ERROR TaskSchedulerImpl: Lost executor " + executorId + " on " + executorIp + ":\n" + reason
+        + t + " WARN TaskSetManager: Lost task 3.0 in stage 2.0 (TID 11) (" + executorIp + " executor "
+        + executorId + "): " + lost + reason
+        + t + " ERROR TaskSetManager: Task 3 in stage 2.0 failed 4 times; aborting job\n"
+        + "Exception in thread \"main\" org.apache.spark.SparkException: Job aborted due to stage failure:"
+        + " Task 3 in stage 2.0 failed 4 times, most recent failure: Lost task 3.3 in stage 2.0 (TID 23) ("
+        + executorIp + " executor " + executorId + "): " + lost + reason
+        + "Driver stacktrace:\n"
+        + "\tat org.apache.spark.scheduler.DAGScheduler.failJobAndIndependentStages(DAGScheduler.scala:2856)\n"
+        + "\tat org.apache.spark.scheduler.DAGScheduler.$anonfun$abortStage$2(DAGScheduler.scala:2792)\n"
+        + t + " INFO SparkContext: Successfully stopped SparkContext";
+  }
+
+  /** Spark's ExecutorPodsLifecycleManager.exitReasonMessage for a failed executor pod. */
+  private static String exitReason(int executorId, PodStatus executor) {
     ContainerStatus container = executor.getContainerStatuses().get(0);
     ContainerStateTerminated terminated = container.getState().getTerminated();
     StringBuilder reason = new StringBuilder()
@@ -60,20 +88,7 @@ final class SparkLogs {
         .append("\n\t container finished at: ").append(terminated.getFinishedAt())
         .append("\n\t exit code: ").append(terminated.getExitCode())
         .append("\n\t termination reason: ").append(terminated.getReason()).append('\n');
-    String t = LOG_TIME.format(now);
-    return t + " ERROR TaskSchedulerImpl: Lost executor " + executorId + " on " + executorIp + ":\n" + reason
-        + t + " WARN TaskSetManager: Lost task 3.0 in stage 2.0 (TID 11) (" + executorIp + " executor "
-        + executorId + "): ExecutorLostFailure (executor " + executorId
-        + " exited caused by one of the running tasks) Reason: \n" + reason
-        + t + " ERROR TaskSetManager: Task 3 in stage 2.0 failed 4 times; aborting job\n"
-        + "Exception in thread \"main\" org.apache.spark.SparkException: Job aborted due to stage failure:"
-        + " Task 3 in stage 2.0 failed 4 times, most recent failure: Lost task 3.3 in stage 2.0 (TID 23) ("
-        + executorIp + " executor " + executorId + "): ExecutorLostFailure (executor " + executorId
-        + " exited caused by one of the running tasks) Reason: \n" + reason
-        + "Driver stacktrace:\n"
-        + "\tat org.apache.spark.scheduler.DAGScheduler.failJobAndIndependentStages(DAGScheduler.scala:2856)\n"
-        + "\tat org.apache.spark.scheduler.DAGScheduler.$anonfun$abortStage$2(DAGScheduler.scala:2792)\n"
-        + t + " INFO SparkContext: Successfully stopped SparkContext";
+    return reason.toString();
   }
 
   /** A JVM killed by the kernel OOM killer leaves no error behind: its log just stops. */

@@ -235,6 +235,24 @@ class SimulatedKubeletTest {
   }
 
   @Test
+  void taintManagerMarksThenDeletesTheReclaimedNodesExecutors() {
+    kubelet.script(JOB, always(DriverBehaviour.spotInterruptionByTaintManager(SHORT)));
+    DriverPods.create(api.client, JOB, "trip-features-r1-a1", ON_DEMAND, SPOT, 2);
+
+    Pod marked = awaitPod("trip-features-r1-a1-exec-1", p -> condition(p, "DisruptionTarget") != null,
+        Duration.ofMillis(50));
+    assertEquals("DeletionByTaintManager", condition(marked, "DisruptionTarget").getReason());
+    assertEquals("Taint manager: deleting due to NoExecute taint", condition(marked, "DisruptionTarget").getMessage());
+    assertEquals("Running", phase(marked));
+
+    Pod failed = awaitPod("trip-features-r1-a1", p -> "Failed".equals(phase(p)));
+    String message = terminated(failed).getMessage();
+    assertTrue(message.contains("ExecutorLostFailure (executor 1 exited unrelated to the running tasks)"), message);
+    assertTrue(message.contains("The executor with id 1 was deleted by a user or the framework."), message);
+    assertTrue(executors().isEmpty());
+  }
+
+  @Test
   void deletedWhileUnschedulableIsNotScheduledWhenCapacityReturns() {
     cluster.setCapacity(SPOT, false);
     DriverPods.create(api.client, JOB, "trip-features-r1-a1", SPOT, SPOT, 1);
