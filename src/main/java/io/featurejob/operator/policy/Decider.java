@@ -106,7 +106,9 @@ public final class Decider {
       if (!alreadyReported) {
         event(EventReason.InvalidSpec, "spec is invalid, nothing will run until it is fixed: " + problems);
       }
-      return new Decision(status, null, null, List.copyOf(events), List.of(), null);
+      // Nothing is due until the spec is edited (which triggers a reconcile), but requeueAfter is never null:
+      // the reconciler hands it to UpdateControl.rescheduleAfter, which throws on null (a retry loop).
+      return new Decision(status, null, null, List.copyOf(events), List.of(), MAX_REQUEUE);
     }
 
     // ---------------------------------------------------------------- the attempt in flight
