@@ -1,0 +1,85 @@
+package io.featurejob.operator.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.featurejob.operator.api.CapacityType;
+import io.featurejob.operator.api.FailureClass;
+import io.featurejob.operator.api.FeatureJobStatus;
+import io.featurejob.operator.api.HistoryEntry;
+import io.featurejob.operator.api.Outcome;
+import io.featurejob.operator.demo.SimulatedCluster;
+import io.featurejob.operator.demo.Stories;
+import io.featurejob.operator.events.EventReason;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The spot-shortage story: no spot capacity, executors stay unschedulable past the scheduling
+ * timeout twice (CapacityUnavailable), the operator falls back to on-demand, the run succeeds there,
+ * and the fallback ends with the success.
+ */
+class SpotShortageStoryTest {
+  private static final String JOB = Stories.SPOT_JOB;
+
+  private E2eHarness h;
+
+  @BeforeEach
+  void start() {
+    h = E2eHarness.start();
+  }
+
+  @AfterEach
+  void stop() {
+    h.close();
+  }
+
+  @Test
+  void fallsBackToOnDemandAfterTwoCapacityFailuresAndSucceedsThere() {
+    h.cluster.setCapacity(SimulatedCluster.SPOT, false);
+    h.create(Stories.spotJob());
+
+    FeatureJobStatus fallback = h.awaitStatus(JOB, "on-demand fallback active",
+        s -> s.remediation != null && Boolean.TRUE.equals(s.remediation.onDemandFallback));
+    assertEquals(2, fallback.consecutiveFailures);
+    assertEquals(FailureClass.CapacityUnavailable, fallback.lastFailure.failureClass);
+    assertEquals(Boolean.TRUE, fallback.lastFailure.transientFailure);
+    assertNotNull(fallback.remediation.onDemandFallbackSince);
+    List<HistoryEntry> failures = fallback.history;
+    assertEquals(2, failures.size(), () -> AcceptanceStoryTest.describe(failures));
+    for (HistoryEntry failed : failures) {
+      assertEquals(Outcome.Failed, failed.outcome);
+      assertEquals(FailureClass.CapacityUnavailable, failed.failureClass);
+      assertEquals(CapacityType.Spot, failed.executorCapacity, "the failed attempts asked for spot executors");
+    }
+    assertEquals("Normal", h.awaitEvent(JOB, EventReason.CapacityFallback).getType());
+
+    FeatureJobStatus done = h.awaitStatus(JOB, "a success", s -> s.lastSuccessTime != null);
+    HistoryEntry success = done.history.get(0);
+    assertEquals(Outcome.Succeeded, success.outcome, () -> AcceptanceStoryTest.describe(done.history));
+    assertEquals(3, success.attempt);
+    assertEquals(CapacityType.OnDemand, success.executorCapacity, "the successful attempt ran on on-demand");
+    assertEquals(0, done.consecutiveFailures);
+    assertNotNull(done.remediation);
+    assertEquals(Boolean.FALSE, done.remediation.onDemandFallback, "the fallback ends with the success");
+    assertEquals(3, h.kubelet.driversCreated(JOB));
+    h.awaitEvent(JOB, EventReason.Recovered);
+
+    Awaitility.await("compute metrics").atMost(E2eHarness.TIMEOUT).pollInterval(E2eHarness.POLL)
+        .untilAsserted(() -> {
+          List<E2eHarness.Sample> onDemand = h.samples("featurejob_compute_seconds_total",
+              Map.of("namespace", E2eHarness.NAMESPACE, "featurejob", JOB, "capacity", "OnDemand"));
+          assertFalse(onDemand.isEmpty(), "an OnDemand series of featurejob_compute_seconds_total");
+          assertTrue(onDemand.stream().anyMatch(s -> "Succeeded".equals(s.labels().get("outcome")) && s.value() > 0),
+              () -> "on-demand compute of the successful run: " + onDemand);
+          assertEquals(2.0, h.value("featurejob_runs_total", JOB,
+              Map.of("outcome", "Failed", "failure_class", "CapacityUnavailable")));
+        });
+  }
+}
