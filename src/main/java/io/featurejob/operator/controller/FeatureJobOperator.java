@@ -11,11 +11,18 @@ import io.featurejob.operator.policy.SpecResolver;
 import io.featurejob.operator.spark.CapacityProfile;
 import io.featurejob.operator.spark.CapacityProfiles;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.ZonedDateTime;
 import java.util.HashSet;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,16 +36,21 @@ public final class FeatureJobOperator implements AutoCloseable {
   private final Operator operator;
   private final MetricsServer metricsServer;
   private final FeatureJobMetrics metrics;
+  private final Leadership leadership;
 
-  private FeatureJobOperator(Operator operator, MetricsServer metricsServer, FeatureJobMetrics metrics) {
+  private FeatureJobOperator(Operator operator, MetricsServer metricsServer, FeatureJobMetrics metrics,
+      Leadership leadership) {
     this.operator = operator;
     this.metricsServer = metricsServer;
     this.metrics = metrics;
+    this.leadership = leadership;
   }
 
   /**
    * @param exitOnInformerStop true in production: an informer that stops for good (e.g. RBAC revoked)
-   *     leaves a zombie operator, so the process exits and Kubernetes restarts it; tests pass false
+   *     leaves a zombie operator, and so does a leader that lost its Lease without being closed (it
+   *     would keep reconciling beside the new leader), so the process exits and Kubernetes restarts
+   *     it; tests pass false
    */
   public static FeatureJobOperator start(KubernetesClient client, OperatorConfig config, Clock clock,
       boolean exitOnInformerStop) throws IOException {
@@ -51,6 +63,9 @@ public final class FeatureJobOperator implements AutoCloseable {
     SpecResolver resolver = new SpecResolver(config.defaultRetry());
     FeatureJobMetrics metrics = new FeatureJobMetrics(config.metricsOwnerLabels());
 
+    Leadership leadership = config.leaderElection() ? new Leadership(client,
+        config.leaderElectionNamespace().orElseGet(() -> client.getConfiguration().getNamespace()),
+        config.leaderElectionLeaseName(), exitOnInformerStop) : null;
     FeatureJobReconciler reconciler = new FeatureJobReconciler(clock, resolver, classifier,
         new DriverPods(client, profile, config.restrictedSecurityContext()),
         new EventRecorder(client, clock), metrics);
@@ -71,9 +86,15 @@ public final class FeatureJobOperator implements AutoCloseable {
               System.exit(1);
             }
           });
-      if (config.leaderElection()) {
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
-            config.leaderElectionLeaseName(), config.leaderElectionNamespace().orElse(null)));
+      if (leadership != null) {
+        o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
+            .aLeaderElectionConfiguration(leadership.leaseName)
+            .withLeaseNamespace(leadership.namespace)
+            .withIdentity(leadership.identity)
+            .withLeaderCallbacks(leadership.callbacks())
+            // JOSDK's own exit would run inside close() (e.g. the SIGTERM hook); Leadership decides instead.
+            .withExitOnStopLeading(false)
+            .build());
       }
     });
     operator.register(reconciler, c -> {
@@ -87,7 +108,12 @@ public final class FeatureJobOperator implements AutoCloseable {
     server.start();
     operator.start();
     LOG.info("featurejob-operator started; metrics on {}:{}", config.metricsBindAddress(), server.port());
-    return new FeatureJobOperator(operator, server, metrics);
+    return new FeatureJobOperator(operator, server, metrics, leadership);
+  }
+
+  /** This instance's leader-election identity (empty when leader election is off). */
+  public java.util.Optional<String> leaderIdentity() {
+    return java.util.Optional.ofNullable(leadership).map(l -> l.identity);
   }
 
   public int metricsPort() {
@@ -98,9 +124,80 @@ public final class FeatureJobOperator implements AutoCloseable {
     return metrics;
   }
 
+  /**
+   * Stops reconciling, then (when this instance leads) releases the Lease so a standby takes over
+   * within its retry period instead of waiting for the lease to expire. JOSDK stops the reconciler
+   * threads before the leader elector, so nothing of this instance reconciles after the release.
+   */
   @Override
   public void close() {
+    if (leadership != null) {
+      leadership.closing.set(true);
+    }
     operator.stop();
+    if (leadership != null) {
+      leadership.release();
+    }
     metricsServer.stop();
+  }
+
+  /**
+   * Leader election settings and callbacks. The identity is the pod name (HOSTNAME) plus a random
+   * suffix, as controller-runtime does: a restarted container, or a second instance in one JVM in
+   * tests, never mistakes the previous holder's Lease for its own.
+   */
+  private static final class Leadership {
+    final KubernetesClient client;
+    final String namespace;
+    final String leaseName;
+    final String identity;
+    final boolean exitOnLoss;
+    final AtomicBoolean closing = new AtomicBoolean();
+
+    Leadership(KubernetesClient client, String namespace, String leaseName, boolean exitOnLoss) {
+      if (namespace == null || namespace.isBlank()) {
+        throw new IllegalArgumentException("leader election needs leaderElectionNamespace (not running in a pod)");
+      }
+      this.client = client;
+      this.namespace = namespace;
+      this.leaseName = leaseName;
+      String host = System.getenv("HOSTNAME");
+      this.identity = (host == null || host.isBlank() ? "featurejob-operator" : host) + "_" + UUID.randomUUID();
+      this.exitOnLoss = exitOnLoss;
+    }
+
+    LeaderCallbacks callbacks() {
+      return new LeaderCallbacks(
+          () -> LOG.info("leading as {} (Lease {}/{})", identity, namespace, leaseName),
+          () -> {
+            if (closing.get()) {
+              return;
+            }
+            LOG.error("lost the Lease {}/{} without being stopped", namespace, leaseName);
+            if (exitOnLoss) {
+              System.exit(1);
+            }
+          },
+          leader -> LOG.info("leader is {}", leader));
+    }
+
+    /** Marks our Lease free (no holder, 1 s duration), guarded by its resourceVersion. */
+    void release() {
+      try {
+        Lease lease = client.leases().inNamespace(namespace).withName(leaseName).get();
+        if (lease == null || lease.getSpec() == null || !Objects.equals(identity, lease.getSpec().getHolderIdentity())) {
+          return;
+        }
+        ZonedDateTime now = ZonedDateTime.now();
+        lease.getSpec().setHolderIdentity(null);
+        lease.getSpec().setLeaseDurationSeconds(1);
+        lease.getSpec().setRenewTime(now);
+        client.leases().inNamespace(namespace).resource(lease).update();
+        LOG.info("released the Lease {}/{}", namespace, leaseName);
+      } catch (KubernetesClientException e) {
+        // Another instance took it meanwhile (409), or the API server is away: it expires by itself.
+        LOG.warn("could not release the Lease {}/{}: {}", namespace, leaseName, e.getMessage());
+      }
+    }
   }
 }
