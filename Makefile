@@ -4,7 +4,7 @@ JAR  = target/featurejob-operator-0.1.0-SNAPSHOT.jar
 CRD  = featurejobs.featurejob.io-v1.yml
 IMAGE ?= featurejob/featurejob-operator:0.1.0
 
-.PHONY: build test demo run crds manifests image clean
+.PHONY: build test e2e cluster cluster-down demo run crds manifests image clean
 
 build: $(JAR)
 
@@ -14,6 +14,20 @@ $(JAR): pom.xml $(shell find src/main -type f)
 ## Run every test (unit, table, mock-server end-to-end).
 test:
 	mvn -B --no-transfer-progress verify
+
+## End-to-end tests on a real control plane: KUBECONFIG's cluster, else a local one (hack/cluster.sh)
+## started and stopped around the run. See README "End-to-end tests on a real control plane".
+e2e:
+	hack/e2e.sh
+
+## Build (once, cached outside the repo) and start etcd + kube-apiserver + kube-controller-manager
+## on 127.0.0.1; prints the KUBECONFIG to use.
+cluster:
+	hack/cluster.sh up
+
+## Stop exactly the processes `make cluster` started (PIDs in .cluster/pids).
+cluster-down:
+	hack/cluster.sh down
 
 ## Play the failure stories on an embedded API server with a simulated kubelet; exits by itself.
 demo: build

@@ -148,8 +148,21 @@ public final class SimulatedCluster {
 
   /** Registers the nodes as Node objects, as each node's kubelet would, so {@code kubectl get nodes} works. */
   public void registerNodes(KubernetesClient client) {
+    registerNodes(client, false);
+  }
+
+  /**
+   * As {@link #registerNodes(KubernetesClient)}; on a real API server ({@code realApiServer}) the
+   * status of a created Node is dropped, so it is written again through the status subresource.
+   */
+  public void registerNodes(KubernetesClient client, boolean realApiServer) {
     for (SimulatedNode node : nodes) {
-      client.nodes().resource(toNode(node)).createOr(NonDeletingOperation::update);
+      Node wanted = toNode(node);
+      Node stored = client.nodes().resource(wanted).createOr(NonDeletingOperation::update);
+      if (realApiServer) {
+        stored.setStatus(wanted.getStatus());
+        client.nodes().resource(stored).updateStatus();
+      }
     }
   }
 

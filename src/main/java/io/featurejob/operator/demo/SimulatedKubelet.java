@@ -1,6 +1,7 @@
 package io.featurejob.operator.demo;
 
 import io.featurejob.operator.api.Labels;
+import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -41,6 +42,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All simulation steps run on one thread, in order. Timestamps in statuses come from the
  * injected clock; the delays between steps are real time ({@link KubeletTimings}).
+ *
+ * <p>{@link #onRealApiServer()} switches the three writes that differ on a real kube-apiserver:
+ * binding goes through the pods/binding subresource (spec.nodeName is immutable there), Node
+ * status is written through its status subresource, and a deleted pod that was bound to a node is
+ * finished with a zero grace period, as the kubelet confirms a deletion once its containers stopped.
  */
 public final class SimulatedKubelet implements AutoCloseable {
 
@@ -61,6 +67,7 @@ public final class SimulatedKubelet implements AutoCloseable {
   private final Runnable capacityListener = () -> submit(this::retryUnschedulable);
   private volatile SharedIndexInformer<Pod> informer;
   private volatile boolean closed;
+  private volatile boolean realApiServer;
 
   public SimulatedKubelet(KubernetesClient client, SimulatedCluster cluster, Clock clock) {
     this(client, cluster, clock, KubeletTimings.defaults());
@@ -79,9 +86,18 @@ public final class SimulatedKubelet implements AutoCloseable {
     });
   }
 
+  /**
+   * Talk to a real kube-apiserver (not the CRUD mock): bind through pods/binding, write Node status
+   * through its subresource, confirm deletions of bound pods. Call before {@link #start()}.
+   */
+  public SimulatedKubelet onRealApiServer() {
+    this.realApiServer = true;
+    return this;
+  }
+
   /** Registers the cluster's nodes and starts watching driver pods; returns this. */
   public SimulatedKubelet start() {
-    cluster.registerNodes(client);
+    cluster.registerNodes(client, realApiServer);
     cluster.onCapacityChange(capacityListener);
     // The mock server ignores set-based selectors: equality only.
     informer = client.pods().inAnyNamespace()
@@ -145,7 +161,10 @@ public final class SimulatedKubelet implements AutoCloseable {
     public void onUpdate(Pod oldPod, Pod newPod) {
       // A pod being deleted with finalizers is gone for the kubelet's purposes.
       if (newPod.getMetadata().getDeletionTimestamp() != null) {
-        submit(() -> forget(newPod.getMetadata().getUid()));
+        submit(() -> {
+          forget(newPod.getMetadata().getUid());
+          confirmDeletion(newPod);
+        });
       }
     }
 
@@ -476,7 +495,9 @@ public final class SimulatedKubelet implements AutoCloseable {
 
   private void delete(SimulatedPod pod) {
     try {
-      client.pods().inNamespace(pod.namespace).withName(pod.name).delete();
+      var resource = client.pods().inNamespace(pod.namespace).withName(pod.name);
+      // On a real API server a bound pod stays Terminating until its kubelet confirms: do both at once.
+      (realApiServer ? resource.withGracePeriod(0) : resource).delete();
     } catch (KubernetesClientException e) {
       if (!closed) {
         log.debug("could not delete pod {}: {}", pod, e.getMessage());
@@ -497,8 +518,48 @@ public final class SimulatedKubelet implements AutoCloseable {
 
   // ---- API writes
 
-  /** The scheduler's binding: sets spec.nodeName (the mock has no binding subresource). */
+  /**
+   * The kubelet of a terminating pod's node: once the containers stopped (after
+   * {@link KubeletTimings#executorLossNoticed()}), the pod object may go.
+   */
+  private void confirmDeletion(Pod pod) {
+    if (!realApiServer || pod.getSpec() == null || pod.getSpec().getNodeName() == null || closed) {
+      return;
+    }
+    try {
+      loop.schedule(() -> runStep(() -> finishDeletion(pod)), timings.executorLossNoticed().toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  private void finishDeletion(Pod pod) {
+    try {
+      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+          .withGracePeriod(0).delete();
+    } catch (KubernetesClientException e) {
+      log.debug("could not finish deleting pod {}: {}", pod.getMetadata().getName(), e.getMessage());
+    }
+  }
+
+  /**
+   * The scheduler's binding. A real API server takes it through the pods/binding subresource
+   * (spec.nodeName is immutable); the mock has no binding subresource, so there it patches spec.nodeName.
+   */
   private boolean bind(SimulatedPod pod, SimulatedNode node) {
+    if (realApiServer) {
+      try {
+        client.bindings().inNamespace(pod.namespace).resource(new BindingBuilder()
+            .withNewMetadata().withName(pod.name).withNamespace(pod.namespace).withUid(pod.uid).endMetadata()
+            .withNewTarget().withApiVersion("v1").withKind("Node").withName(node.name()).endTarget()
+            .build()).create();
+        pod.pod.getSpec().setNodeName(node.name());
+        return true;
+      } catch (KubernetesClientException e) {
+        return handleWriteFailure(pod, e);
+      }
+    }
     try {
       client.pods().inNamespace(pod.namespace).withName(pod.name).patch(PatchContext.of(PatchType.JSON_MERGE),
           "{\"spec\":{\"nodeName\":\"" + node.name() + "\"}}");

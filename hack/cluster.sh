@@ -1,0 +1,299 @@
+#!/usr/bin/env bash
+# A real Kubernetes control plane on 127.0.0.1 for the end-to-end tests, built from Go modules.
+#
+#   hack/cluster.sh build   build the pinned binaries into the cache (once; reused when present)
+#   hack/cluster.sh up      build if needed, generate certificates and a kubeconfig, start etcd,
+#                           kube-apiserver and kube-controller-manager, wait until /readyz
+#   hack/cluster.sh down    stop exactly the processes 'up' started (PIDs in the state dir)
+#   hack/cluster.sh env     print 'export KUBECONFIG=...' for the running cluster
+#
+# Environment:
+#   FEATUREJOB_CLUSTER_CACHE  where binaries are built and kept (default ~/.cache/featurejob-cluster)
+#   FEATUREJOB_CLUSTER_STATE  certificates, kubeconfig, etcd data, logs, PIDs (default <repo>/.cluster)
+#   FEATUREJOB_CLUSTER_SCHEDULER=1  also start kube-scheduler (off: the e2e suite's simulated
+#                           kubelet binds pods itself through the pods/binding subresource)
+#
+# No prebuilt Kubernetes binary can be downloaded here: k8s.io/kubernetes is used as a Go module
+# with each staging module (k8s.io/X v0.0.0 in its go.mod) replaced by the published v0.<minor>.<patch>.
+set -euo pipefail
+
+K8S_VERSION=1.36.3
+ETCD_VERSION=3.6.16
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+CACHE="${FEATUREJOB_CLUSTER_CACHE:-$HOME/.cache/featurejob-cluster}"
+STATE="${FEATUREJOB_CLUSTER_STATE:-$ROOT/.cluster}"
+K8S_BIN="$CACHE/kubernetes-v$K8S_VERSION/bin"
+ETCD_BIN="$CACHE/etcd-v$ETCD_VERSION/bin"
+NICE="nice -n 15"
+
+log() { printf '[cluster] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---------------------------------------------------------------------------------------- build
+
+k8s_built() {
+  [ -x "$K8S_BIN/kube-apiserver" ] && [ -x "$K8S_BIN/kube-controller-manager" ] \
+    && [ -x "$K8S_BIN/kube-scheduler" ] && [ -x "$K8S_BIN/kubectl" ]
+}
+
+build_k8s() {
+  k8s_built && return 0
+  command -v go >/dev/null || die "go is not installed (needed to build kube-apiserver)"
+  local started work minor mod
+  started=$(date +%s)
+  minor="0.${K8S_VERSION#1.}"
+  work="$CACHE/build/kubernetes-v$K8S_VERSION"
+  rm -rf "$work" && mkdir -p "$work"
+  log "building kubernetes v$K8S_VERSION (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl) in $work"
+  (
+    cd "$work"
+    go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" > download.json
+    mod="$(go env GOMODCACHE)/cache/download/k8s.io/kubernetes/@v/v$K8S_VERSION.mod"
+    [ -f "$mod" ] || die "no go.mod of k8s.io/kubernetes v$K8S_VERSION at $mod"
+    {
+      printf 'module featurejob.io/cluster-tools\n\ngo %s\n\nrequire k8s.io/kubernetes v%s\n\nreplace (\n' \
+        "$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$mod")" "$K8S_VERSION"
+      # every staging module the kubernetes go.mod maps to ./staging/src/... -> its published version
+      sed -n '/^replace (/,/^)/p' "$mod" | awk -v v="v$minor" '$3 ~ /^\.\/staging\// {print "\t" $1 " => " $1 " " v}'
+      printf ')\n'
+    } > go.mod
+    $NICE go get "k8s.io/kubernetes/cmd/kube-apiserver@v$K8S_VERSION" \
+      "k8s.io/kubernetes/cmd/kube-controller-manager@v$K8S_VERSION" \
+      "k8s.io/kubernetes/cmd/kube-scheduler@v$K8S_VERSION" \
+      "k8s.io/kubernetes/cmd/kubectl@v$K8S_VERSION"
+    local ldflags="-s -w" pkg
+    for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      ldflags="$ldflags -X $pkg.gitVersion=v$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$(cut -d. -f2 <<<"$K8S_VERSION")"
+      ldflags="$ldflags -X $pkg.gitTreeState=clean"
+    done
+    mkdir -p out
+    $NICE go build -trimpath -ldflags "$ldflags" -o out/ \
+      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+      k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+  )
+  mkdir -p "$(dirname "$K8S_BIN")"
+  rm -rf "$K8S_BIN" && mv "$work/out" "$K8S_BIN"
+  rm -rf "$work"
+  log "kubernetes v$K8S_VERSION built in $(( $(date +%s) - started ))s"
+}
+
+build_etcd() {
+  [ -x "$ETCD_BIN/etcd" ] && return 0
+  command -v go >/dev/null || die "go is not installed (needed to build etcd)"
+  local started work
+  started=$(date +%s)
+  work="$CACHE/build/etcd-v$ETCD_VERSION"
+  rm -rf "$work" && mkdir -p "$work"
+  log "building etcd v$ETCD_VERSION in $work"
+  (
+    cd "$work"
+    cat > main.go <<'EOF'
+// etcd's own main: go.etcd.io/etcd/server/v3/etcdmain, as the etcd binary runs it.
+package main
+
+import (
+	"os"
+
+	"go.etcd.io/etcd/server/v3/etcdmain"
+)
+
+func main() { etcdmain.Main(os.Args) }
+EOF
+    printf 'module featurejob.io/cluster-etcd\n\ngo 1.24\n' > go.mod
+    $NICE go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION"
+    $NICE go mod tidy
+    mkdir -p out
+    $NICE go build -trimpath -ldflags "-s -w" -o out/etcd .
+  )
+  mkdir -p "$(dirname "$ETCD_BIN")"
+  rm -rf "$ETCD_BIN" && mv "$work/out" "$ETCD_BIN"
+  rm -rf "$work"
+  log "etcd v$ETCD_VERSION built in $(( $(date +%s) - started ))s"
+}
+
+build() {
+  mkdir -p "$CACHE"
+  build_etcd
+  build_k8s
+}
+
+# ---------------------------------------------------------------------------------------- certs
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+gen_certs() {
+  local pki="$STATE/pki"
+  mkdir -p "$pki"
+  command -v openssl >/dev/null || die "openssl is not installed"
+  (
+    cd "$pki"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 3650 \
+      -subj "/CN=featurejob-e2e-ca" 2>/dev/null
+    # kube-apiserver serving certificate: loopback plus the in-cluster names
+    cat > apiserver.ext <<'EOF'
+basicConstraints=CA:FALSE
+keyUsage=digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
+EOF
+    openssl req -newkey rsa:2048 -nodes -keyout apiserver.key -out apiserver.csr -subj "/CN=kube-apiserver" 2>/dev/null
+    openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out apiserver.crt \
+      -days 3650 -extfile apiserver.ext 2>/dev/null
+    # client certificates: CN = user, O = group
+    printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n' > client.ext
+    client() {
+      openssl req -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -subj "$2" 2>/dev/null
+      openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -out "$1.crt" \
+        -days 3650 -extfile client.ext 2>/dev/null
+    }
+    client admin "/O=system:masters/CN=featurejob-e2e-admin"
+    client controller-manager "/CN=system:kube-controller-manager"
+    client scheduler "/CN=system:kube-scheduler"
+    # ServiceAccount token signing key
+    openssl genrsa -out sa.key 2048 2>/dev/null
+    openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+    rm -f ./*.csr ./*.ext ca.srl
+  )
+}
+
+kubeconfig() { # file user cert key
+  local server="https://127.0.0.1:$APISERVER_PORT"
+  cat > "$1" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: featurejob-e2e
+  cluster:
+    server: $server
+    certificate-authority: $STATE/pki/ca.crt
+users:
+- name: $2
+  user:
+    client-certificate: $STATE/pki/$3.crt
+    client-key: $STATE/pki/$3.key
+contexts:
+- name: featurejob-e2e
+  context: {cluster: featurejob-e2e, user: $2}
+current-context: featurejob-e2e
+EOF
+}
+
+# ---------------------------------------------------------------------------------------- up/down
+
+alive() { [ -f "$STATE/pids/$1" ] && kill -0 "$(cat "$STATE/pids/$1")" 2>/dev/null; }
+
+start() { # name args...
+  local name=$1; shift
+  mkdir -p "$STATE/pids" "$STATE/logs"
+  "$@" > "$STATE/logs/$name.log" 2>&1 < /dev/null &
+  echo $! > "$STATE/pids/$name"
+  log "started $name (pid $!), log $STATE/logs/$name.log"
+}
+
+wait_for() { # what seconds command...
+  local what=$1 seconds=$2; shift 2
+  local deadline=$(( $(date +%s) + seconds ))
+  until "$@" >/dev/null 2>&1; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      log "$what not ready after ${seconds}s"; return 1
+    fi
+    sleep 0.5
+  done
+}
+
+up() {
+  if alive kube-apiserver && [ -f "$STATE/kubeconfig" ]; then
+    log "already running: export KUBECONFIG=$STATE/kubeconfig"
+    return 0
+  fi
+  down quiet
+  build
+  local started
+  started=$(date +%s)
+  rm -rf "$STATE" && mkdir -p "$STATE"
+  gen_certs
+  local etcd_port etcd_peer_port
+  etcd_port=$(free_port); etcd_peer_port=$(free_port); APISERVER_PORT=$(free_port)
+  local kcm_port; kcm_port=$(free_port)
+  echo "$APISERVER_PORT" > "$STATE/apiserver-port"
+
+  start etcd "$ETCD_BIN/etcd" --name featurejob-e2e --data-dir "$STATE/etcd" \
+    --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+    --listen-peer-urls "http://127.0.0.1:$etcd_peer_port" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer_port" \
+    --initial-cluster "featurejob-e2e=http://127.0.0.1:$etcd_peer_port" \
+    --unsafe-no-fsync --quota-backend-bytes 2147483648 --log-level warn
+  wait_for etcd 60 curl -fsS "http://127.0.0.1:$etcd_port/health" || { tail -20 "$STATE/logs/etcd.log" >&2; down; exit 1; }
+
+  local pki="$STATE/pki"
+  start kube-apiserver "$K8S_BIN/kube-apiserver" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" \
+    --etcd-servers "http://127.0.0.1:$etcd_port" \
+    --cert-dir "$pki" --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" \
+    --client-ca-file "$pki/ca.crt" \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
+    --authorization-mode Node,RBAC --service-cluster-ip-range 10.0.0.0/24 \
+    --endpoint-reconciler-type none --allow-privileged=false \
+    --profiling=false --v 1
+  kubeconfig "$STATE/kubeconfig" featurejob-e2e-admin admin
+  kubeconfig "$STATE/controller-manager.kubeconfig" system:kube-controller-manager controller-manager
+  kubeconfig "$STATE/scheduler.kubeconfig" system:kube-scheduler scheduler
+  wait_for kube-apiserver 120 curl -fsS --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" \
+    "https://127.0.0.1:$APISERVER_PORT/readyz" || { tail -30 "$STATE/logs/kube-apiserver.log" >&2; down; exit 1; }
+
+  # Garbage collection of owned pods, ServiceAccounts and their tokens, namespace deletion. No node
+  # lifecycle controller: the simulated nodes send no heartbeats and would be tainted unreachable.
+  start kube-controller-manager "$K8S_BIN/kube-controller-manager" \
+    --kubeconfig "$STATE/controller-manager.kubeconfig" \
+    --authentication-kubeconfig "$STATE/controller-manager.kubeconfig" \
+    --authorization-kubeconfig "$STATE/controller-manager.kubeconfig" \
+    --bind-address 127.0.0.1 --secure-port "$kcm_port" --leader-elect=false \
+    --controllers garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,namespace-controller,root-ca-certificate-publisher-controller \
+    --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
+    --use-service-account-credentials=false --v 1
+  if [ "${FEATUREJOB_CLUSTER_SCHEDULER:-0}" = 1 ]; then
+    local sched_port; sched_port=$(free_port)
+    start kube-scheduler "$K8S_BIN/kube-scheduler" --kubeconfig "$STATE/scheduler.kubeconfig" \
+      --authentication-kubeconfig "$STATE/scheduler.kubeconfig" \
+      --authorization-kubeconfig "$STATE/scheduler.kubeconfig" \
+      --bind-address 127.0.0.1 --secure-port "$sched_port" --leader-elect=false --v 1
+  fi
+  # ready = the default ServiceAccount exists (controller-manager is working)
+  wait_for "kube-controller-manager (default ServiceAccount)" 90 \
+    "$K8S_BIN/kubectl" --kubeconfig "$STATE/kubeconfig" get serviceaccount default -n default \
+    || { tail -30 "$STATE/logs/kube-controller-manager.log" >&2; down; exit 1; }
+  echo "$(( $(date +%s) - started ))" > "$STATE/start-seconds"
+  log "control plane v$K8S_VERSION (etcd v$ETCD_VERSION) ready on https://127.0.0.1:$APISERVER_PORT in $(cat "$STATE/start-seconds")s"
+  log "export KUBECONFIG=$STATE/kubeconfig"
+}
+
+down() {
+  [ -d "$STATE/pids" ] || { [ "${1:-}" = quiet ] || log "nothing running (no $STATE/pids)"; return 0; }
+  local name pid
+  for name in kube-scheduler kube-controller-manager kube-apiserver etcd; do
+    [ -f "$STATE/pids/$name" ] || continue
+    pid=$(cat "$STATE/pids/$name")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+      log "stopped $name (pid $pid)"
+    fi
+    rm -f "$STATE/pids/$name"
+  done
+}
+
+case "${1:-}" in
+  build) build ;;
+  up) up ;;
+  down) down ;;
+  env) [ -f "$STATE/kubeconfig" ] || die "no cluster state in $STATE: run 'make cluster'"
+       echo "export KUBECONFIG=$STATE/kubeconfig" ;;
+  kubectl) shift; exec "$K8S_BIN/kubectl" "$@" ;;
+  bin) echo "$K8S_BIN" ;;
+  *) echo "usage: $0 build|up|down|env|bin|kubectl ARGS" >&2; exit 2 ;;
+esac

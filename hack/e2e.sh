@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# make e2e: the end-to-end suite (tests tagged "cluster") against a real control plane.
+#
+#   KUBECONFIG unset -> start the local control plane (hack/cluster.sh up), run, stop it again
+#                       (FEATUREJOB_CLUSTER_KEEP=1 leaves it running; a cluster already up is reused
+#                       and left running)
+#   KUBECONFIG set   -> use that cluster (kind, minikube, ...): needs cluster-admin there
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+STATE="${FEATUREJOB_CLUSTER_STATE:-$ROOT/.cluster}"
+
+started_here=0
+if [ -z "${KUBECONFIG:-}" ]; then
+  if ! { [ -f "$STATE/pids/kube-apiserver" ] && kill -0 "$(cat "$STATE/pids/kube-apiserver")" 2>/dev/null; }; then
+    hack/cluster.sh up
+    started_here=1
+  fi
+  export KUBECONFIG="$STATE/kubeconfig"
+fi
+if [ "$started_here" = 1 ] && [ "${FEATUREJOB_CLUSTER_KEEP:-0}" != 1 ]; then
+  trap 'hack/cluster.sh down' EXIT
+fi
+
+# kubectl: the one built with the control plane when there is one, else the one on PATH
+KUBECTL="$(hack/cluster.sh bin)/kubectl"
+[ -x "$KUBECTL" ] || KUBECTL="$(command -v kubectl || true)"
+[ -n "$KUBECTL" ] || { echo "no kubectl: run 'make cluster' (builds one) or install kubectl" >&2; exit 1; }
+export FEATUREJOB_KUBECTL="$KUBECTL"
+echo "[e2e] KUBECONFIG=$KUBECONFIG; $("$KUBECTL" version 2>/dev/null | tr '\n' ' ')"
+
+"$KUBECTL" apply -f crds/
+"$KUBECTL" wait --for condition=Established --timeout=60s crd/featurejobs.featurejob.io
+
+mvn -B --no-transfer-progress test -Dgroups=cluster -Dfeaturejob.excludedGroups=none \
+  -Dsurefire.failIfNoSpecifiedTests=false

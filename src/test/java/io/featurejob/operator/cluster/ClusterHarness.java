@@ -1,0 +1,407 @@
+package io.featurejob.operator.cluster;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.featurejob.operator.api.Defaults;
+import io.featurejob.operator.api.FeatureJob;
+import io.featurejob.operator.api.FeatureJobStatus;
+import io.featurejob.operator.api.Labels;
+import io.featurejob.operator.config.OperatorConfig;
+import io.featurejob.operator.controller.FeatureJobOperator;
+import io.featurejob.operator.demo.SimulatedCluster;
+import io.featurejob.operator.demo.SimulatedKubelet;
+import io.featurejob.operator.events.EventReason;
+import io.featurejob.operator.spark.PodNames;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * One test against a real control plane (the one `make cluster` starts, or any cluster named by
+ * {@code KUBECONFIG}): a fresh namespace, the simulated kubelet playing the nodes (binding through
+ * pods/binding), and the operator running in this JVM with the token of the chart's ServiceAccount,
+ * so every API call it makes is authorized by the chart's ClusterRole and nothing else.
+ */
+final class ClusterHarness implements AutoCloseable {
+  /** The chart's identity, as deploy/featurejob-operator.yaml creates it. */
+  static final String OPERATOR_NAMESPACE = "featurejob-system";
+  static final String OPERATOR_SERVICE_ACCOUNT = "featurejob-operator";
+  static final Duration TIMEOUT = Duration.ofSeconds(90);
+  static final Duration POLL = Duration.ofMillis(250);
+  private static final Set<String> RBAC_KINDS = Set.of("Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding");
+
+  final String namespace;
+  final KubernetesClient admin;
+  final SimulatedCluster cluster;
+  final SimulatedKubelet kubelet;
+  final Clock clock = Clock.systemUTC();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private FeatureJobOperator operator;
+  private KubernetesClient operatorClient;
+
+  private ClusterHarness(String namespace, KubernetesClient admin, SimulatedCluster cluster, SimulatedKubelet kubelet) {
+    this.namespace = namespace;
+    this.admin = admin;
+    this.cluster = cluster;
+    this.kubelet = kubelet;
+  }
+
+  /** A namespace {@code prefix-xxxxx} with the Spark ServiceAccount, the kubelet and a running operator. */
+  static ClusterHarness start(String prefix) {
+    KubernetesClient admin = adminClient();
+    String namespace = prefix + "-" + UUID.randomUUID().toString().substring(0, 5);
+    try {
+      applyChartRbac(admin);
+      admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+          .addToLabels("featurejob.io/e2e", "true").endMetadata().build()).create();
+      // Driver and executor pods run as the default Spark ServiceAccount; the ServiceAccount
+      // admission plugin rejects pods naming one that does not exist.
+      admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata()
+          .withName(Defaults.SERVICE_ACCOUNT).endMetadata().build()).create();
+      // Spark executors run as "default", which kube-controller-manager creates in every namespace;
+      // create it here too for control planes without that controller.
+      try {
+        admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata()
+            .withName("default").endMetadata().build()).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+      SimulatedCluster cluster = SimulatedCluster.karpenter();
+      SimulatedKubelet kubelet = new SimulatedKubelet(admin, cluster, Clock.systemUTC()).onRealApiServer().start();
+      ClusterHarness harness = new ClusterHarness(namespace, admin, cluster, kubelet);
+      harness.startOperator();
+      return harness;
+    } catch (RuntimeException e) {
+      admin.close();
+      throw e;
+    }
+  }
+
+  /** Cluster-admin client from {@code KUBECONFIG} (`make e2e` points it at the local control plane). */
+  static KubernetesClient adminClient() {
+    String kubeconfig = System.getenv("KUBECONFIG");
+    if (kubeconfig == null || kubeconfig.isBlank()) {
+      throw new IllegalStateException("KUBECONFIG is not set: run these tests with `make e2e`"
+          + " (starts a local control plane) or point KUBECONFIG at a cluster");
+    }
+    return new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build();
+  }
+
+  /** Namespace, ServiceAccount, ClusterRole and ClusterRoleBinding of deploy/featurejob-operator.yaml. */
+  static void applyChartRbac(KubernetesClient admin) {
+    Path manifests = Path.of("deploy", "featurejob-operator.yaml");
+    try (InputStream in = Files.newInputStream(manifests)) {
+      for (HasMetadata item : admin.load(in).items()) {
+        if (RBAC_KINDS.contains(item.getKind())) {
+          admin.resource(item).forceConflicts().serverSideApply();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A bearer token of {@code namespace/serviceAccount} through the TokenRequest API (= kubectl create token). */
+  static String token(KubernetesClient admin, String namespace, String serviceAccount) {
+    TokenRequest request = admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
+        .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build());
+    return request.getStatus().getToken();
+  }
+
+  /** A client that authenticates with {@code token} only (no client certificate of the kubeconfig). */
+  static KubernetesClient tokenClient(KubernetesClient admin, String token) {
+    Config from = admin.getConfiguration();
+    Config config = new ConfigBuilder(Config.empty())
+        .withMasterUrl(from.getMasterUrl())
+        .withCaCertData(from.getCaCertData())
+        .withCaCertFile(from.getCaCertFile())
+        .withTrustCerts(from.isTrustCerts())
+        .withOauthToken(token)
+        .build();
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  // ------------------------------------------------------------------ operator lifecycle
+
+  /** Starts the operator as the chart's ServiceAccount, watching this namespace; waits for /readyz. */
+  void startOperator() {
+    if (operator != null) {
+      throw new IllegalStateException("the operator is already running");
+    }
+    operatorClient = tokenClient(admin, token(admin, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT));
+    operator = startOperator(operatorClient, namespace);
+    awaitReady(operator, TIMEOUT);
+  }
+
+  static FeatureJobOperator startOperator(KubernetesClient client, String namespace) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("FEATUREJOB_METRICS_BIND_ADDRESS", "127.0.0.1");
+    env.put("FEATUREJOB_METRICS_PORT", "0");
+    env.put("FEATUREJOB_WATCH_NAMESPACES", namespace);
+    env.put("FEATUREJOB_LEADER_ELECTION", "false");
+    try {
+      return FeatureJobOperator.start(client, OperatorConfig.load(env), Clock.systemUTC(), false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * /readyz is 200 once every informer synced: an informer whose list or watch is forbidden by RBAC
+   * never gets there, so a permission missing from the chart fails the test here.
+   */
+  static void awaitReady(FeatureJobOperator operator, Duration timeout) {
+    HttpClient http = HttpClient.newHttpClient();
+    await("operator /readyz").atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.metricsPort()
+            + "/readyz")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+  }
+
+  void stopOperator() {
+    if (operator != null) {
+      operator.close();
+      operator = null;
+    }
+    if (operatorClient != null) {
+      operatorClient.close();
+      operatorClient = null;
+    }
+  }
+
+  void restartOperator() {
+    stopOperator();
+    startOperator();
+  }
+
+  /**
+   * Deletes the FeatureJobs while the operator runs (it removes its finalizer), then the pods with
+   * no grace period (no kubelet will confirm them later) and the namespace.
+   */
+  @Override
+  public void close() {
+    try {
+      try {
+        jobs().delete();
+        await("FeatureJobs deleted").atMost(Duration.ofSeconds(20)).pollInterval(POLL).ignoreExceptions()
+            .until(() -> jobs().list().getItems().isEmpty());
+      } catch (RuntimeException e) {
+        // best effort: the finalizers are removed below
+      }
+      stopOperator();
+      for (FeatureJob job : jobs().list().getItems()) {
+        jobs().withName(job.getMetadata().getName()).edit(j -> {
+          j.getMetadata().setFinalizers(List.of());
+          return j;
+        });
+      }
+      kubelet.close();
+      admin.pods().inNamespace(namespace).withGracePeriod(0).delete();
+      admin.namespaces().withName(namespace).delete();
+    } catch (RuntimeException e) {
+      System.err.println("cleanup of namespace " + namespace + " failed: " + e);
+    } finally {
+      admin.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ FeatureJobs
+
+  private io.fabric8.kubernetes.client.dsl.MixedOperation<FeatureJob,
+      io.fabric8.kubernetes.api.model.KubernetesResourceList<FeatureJob>,
+      io.fabric8.kubernetes.client.dsl.Resource<FeatureJob>> allJobs() {
+    return admin.resources(FeatureJob.class);
+  }
+
+  private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<FeatureJob,
+      io.fabric8.kubernetes.api.model.KubernetesResourceList<FeatureJob>,
+      io.fabric8.kubernetes.client.dsl.Resource<FeatureJob>> jobs() {
+    return allJobs().inNamespace(namespace);
+  }
+
+  FeatureJob create(FeatureJob job) {
+    job.getMetadata().setNamespace(namespace);
+    return jobs().resource(job).create();
+  }
+
+  FeatureJobStatus status(String name) {
+    FeatureJob job = jobs().withName(name).get();
+    return job == null ? null : job.getStatus();
+  }
+
+  FeatureJobStatus awaitStatus(String name, String what, Predicate<FeatureJobStatus> condition) {
+    return await(name + ": " + what).atMost(TIMEOUT).pollInterval(POLL).ignoreExceptions()
+        .until(() -> status(name), s -> s != null && condition.test(s));
+  }
+
+  // ------------------------------------------------------------------ pods and events
+
+  List<Pod> driverPods(String job) {
+    return admin.pods().inNamespace(namespace)
+        .withLabel(Labels.JOB, PodNames.jobLabelValue(job))
+        .withLabel(Labels.SPARK_ROLE, Labels.ROLE_DRIVER)
+        .list().getItems().stream()
+        .sorted(Comparator.comparing(ClusterHarness::attemptOf))
+        .toList();
+  }
+
+  Optional<Pod> pod(String name) {
+    return Optional.ofNullable(admin.pods().inNamespace(namespace).withName(name).get());
+  }
+
+  static int attemptOf(Pod pod) {
+    return Integer.parseInt(pod.getMetadata().getLabels().get(Labels.ATTEMPT));
+  }
+
+  static String phaseOf(Pod pod) {
+    return pod.getStatus() == null ? null : pod.getStatus().getPhase();
+  }
+
+  /** core/v1 Events about the FeatureJob {@code job}, by a field selector the real API server applies. */
+  List<Event> events(String job) {
+    return admin.v1().events().inNamespace(namespace)
+        .withField("involvedObject.name", job).withField("involvedObject.kind", "FeatureJob")
+        .list().getItems();
+  }
+
+  List<Event> events(String job, EventReason reason) {
+    return events(job).stream().filter(e -> reason.name().equals(e.getReason())).toList();
+  }
+
+  Event awaitEvent(String job, EventReason reason) {
+    return await(job + ": event " + reason).atMost(TIMEOUT).pollInterval(POLL).ignoreExceptions()
+        .until(() -> events(job, reason).stream().findFirst(), Optional::isPresent).get();
+  }
+
+  // ------------------------------------------------------------------ metrics
+
+  /** The value of one sample of {@code name} for this job with these extra labels, or null. */
+  Double metric(String name, String job, Map<String, String> labels) {
+    String body;
+    try {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + operator.metricsPort() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      body = response.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    Map<String, String> all = new LinkedHashMap<>(labels);
+    all.put("namespace", namespace);
+    all.put("featurejob", job);
+    for (String line : body.split("\n")) {
+      if (!line.startsWith(name + "{")) {
+        continue;
+      }
+      String labelText = line.substring(name.length() + 1, line.lastIndexOf('}'));
+      boolean matches = all.entrySet().stream()
+          .allMatch(e -> labelText.contains(e.getKey() + "=\"" + e.getValue() + "\""));
+      if (matches) {
+        return Double.parseDouble(line.substring(line.lastIndexOf('}') + 1).trim().split(" ")[0]);
+      }
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------ kubectl
+
+  /** The kubectl `make e2e` chose (FEATUREJOB_KUBECTL: the one built with the control plane), else kubectl. */
+  static String kubectlBinary() {
+    String chosen = System.getenv("FEATUREJOB_KUBECTL");
+    return chosen == null || chosen.isBlank() ? "kubectl" : chosen;
+  }
+
+  record Result(int exitCode, String stdout, String stderr) {
+    String output() {
+      return stdout + stderr;
+    }
+  }
+
+  /** Runs kubectl (KUBECONFIG from the environment) with {@code stdin}; waits at most a minute. */
+  static Result kubectl(String stdin, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(kubectlBinary());
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).start();
+      try (var in = process.getOutputStream()) {
+        if (stdin != null) {
+          in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      Thread errReader = new Thread(() -> {
+        try {
+          process.getErrorStream().transferTo(err);
+        } catch (IOException ignored) {
+          // process ended
+        }
+      });
+      errReader.start();
+      process.getInputStream().transferTo(out);
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60s");
+      }
+      errReader.join(5000);
+      return new Result(process.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  Result kubectlHere(String stdin, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--namespace=" + namespace);
+    return kubectl(stdin, all.toArray(String[]::new));
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+
+  static boolean isForbidden(KubernetesClientException e) {
+    return e.getCode() == 403;
+  }
+}
