@@ -254,7 +254,7 @@ up() {
     --bind-address 127.0.0.1 --secure-port "$kcm_port" --leader-elect=false \
     --controllers garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,namespace-controller,root-ca-certificate-publisher-controller \
     --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
-    --use-service-account-credentials=false --v 1
+    --use-service-account-credentials=true --v 1
   if [ "${FEATUREJOB_CLUSTER_SCHEDULER:-0}" = 1 ]; then
     local sched_port; sched_port=$(free_port)
     start kube-scheduler "$K8S_BIN/kube-scheduler" --kubeconfig "$STATE/scheduler.kubeconfig" \

@@ -113,6 +113,11 @@ class StoriesOnControlPlaneTest {
     Pod driver = h.driverPods(job).get(0);
     assertEquals("FeatureJob", driver.getMetadata().getOwnerReferences().get(0).getKind());
     assertEquals(Boolean.TRUE, driver.getMetadata().getOwnerReferences().get(0).getController());
+
+    // kube-controller-manager's garbage collector removes the owned pods with the FeatureJob.
+    h.admin.resources(FeatureJob.class).inNamespace(h.namespace).withName(job).delete();
+    await("driver pods garbage-collected").atMost(ClusterHarness.TIMEOUT).pollInterval(ClusterHarness.POLL)
+        .until(() -> h.driverPods(job).isEmpty());
   }
 
   /**
