@@ -210,6 +210,10 @@ up() {
     return 0
   fi
   down quiet
+  local tool
+  for tool in openssl curl python3; do
+    command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install $tool)"
+  done
   build
   local started
   started=$(date +%s)
