@@ -286,7 +286,8 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
         status.phase == Phase.PermanentlyFailed,
         Times.parse(status.lastSuccessTime),
         resolved.spec().freshnessSLO(),
-        Times.parse(status.nextRunTime)));
+        Times.parse(status.nextRunTime),
+        status.lastFailure == null ? null : status.lastFailure.failureClass));
   }
 
   private static JobRef jobRef(FeatureJob job) {
