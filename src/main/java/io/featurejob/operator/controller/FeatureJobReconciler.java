@@ -27,6 +27,7 @@ import io.featurejob.operator.policy.JobRef;
 import io.featurejob.operator.policy.SpecResolver;
 import io.featurejob.operator.spark.PodAttempt;
 import io.featurejob.operator.spark.PodNames;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -58,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * Thin JOSDK glue around the pure core: observe the pods, decide, act (create or delete one pod),
  * record (events, metrics), patch status once, and tell JOSDK when to come back.
  */
-@ControllerConfiguration(name = FeatureJobReconciler.NAME)
+// Not generation-aware: an unblock annotation must trigger a reconcile (see ReconcileTriggers).
+@ControllerConfiguration(name = FeatureJobReconciler.NAME, generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = ReconcileTriggers.class))
 public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<FeatureJob> {
   public static final String NAME = "featurejob";
   private static final Logger LOG = LoggerFactory.getLogger(FeatureJobReconciler.class);
