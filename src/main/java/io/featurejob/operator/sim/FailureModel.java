@@ -45,9 +45,9 @@ public record FailureModel(
     double lognormalSigma) {
 
   public static final FailureModel FIELD = new FailureModel(
-      8, 0.015, Duration.ofMinutes(10), Duration.ofHours(6), 0.02, 0.2,
+      8, 0.012, Duration.ofMinutes(10), Duration.ofHours(6), 0.02, 0.2,
       0.00002, 10,
-      0.006 / 30, 0.4, 0.35,
+      0.007 / 30, 0.4, 0.35,
       Duration.ofHours(24), Duration.ofHours(12), 10.0,
       Duration.ofMinutes(30), 1.0);
 
@@ -61,6 +61,12 @@ public record FailureModel(
     return new FailureModel(spotPools, shortagesPerPoolPerDay, shortageMin, shortageMax, severityMin, severityMax,
         interruptionsPerExecutorHour, interruptionShortageMultiplier, permanentCausesPerJobDay, permissionShare,
         userCodeShare, unpromptedFixMedian, spikeMedian, spikeMemoryMax, reactionMedian, lognormalSigma);
+  }
+
+  /** Every failure rate times k (a stress test; the calibration holds only for k = 1). */
+  public FailureModel scaled(double k) {
+    return withTransient(shortagesPerPoolPerDay * k, interruptionsPerExecutorHour * k)
+        .withPermanentRate(permanentCausesPerJobDay * k);
   }
 
   public FailureModel withReaction(Duration reactionMedian) {

@@ -11,7 +11,7 @@ public enum Figure {
   PAGES_NOISE("pages_noise_per_1k_runs", "pages / 1k runs: noise", Format.RATE),
   HUMAN_UNBLOCKS("human_unblocks", "unblocks by a human", Format.COUNT),
   CAUSES("permanent_causes_hit", "permanent causes that failed a run", Format.COUNT),
-  CAUSES_FIXED_UNPAGED("permanent_causes_gone_before_page", "... gone before any page", Format.COUNT),
+  CAUSES_FIXED_UNPAGED("permanent_causes_resolved_without_page", "... resolved without a page (gone, or memory escalated)", Format.COUNT),
   CAUSE_TO_PAGE_P50("cause_to_page_p50_min", "permanent cause -> page p50", Format.MINUTES),
   CAUSE_TO_PAGE_P95("cause_to_page_p95_min", "permanent cause -> page p95", Format.MINUTES),
   FIX_TO_FRESH_P50("fix_to_fresh_p50_min", "fix -> fresh features p50", Format.MINUTES),

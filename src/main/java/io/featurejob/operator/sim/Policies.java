@@ -60,10 +60,19 @@ public final class Policies {
         waitForCapacity(spec);
       }, true, null);
 
+  /** What-if variant of the defaults, to judge maxBackoff (not part of the default comparison). */
+  public static final Policy OPERATOR_BACKOFF_15M = new Policy("operator-backoff-15m",
+      "the operator's defaults with maxBackoff 15m instead of 1h",
+      spec -> {
+        spec.retryPolicy = new RetryPolicy();
+        spec.retryPolicy.maxBackoff = "15m";
+      }, false, null);
+
   public static final List<Policy> ALL = List.of(OPERATOR_DEFAULTS, EAGER, KUBERNETES_JOB, KUBEFLOW_SPARK, FLYTE);
+  public static final List<Policy> VARIANTS = List.of(OPERATOR_BACKOFF_15M);
 
   public static Optional<Policy> named(String name) {
-    return ALL.stream().filter(p -> p.name().equals(name)).findFirst();
+    return java.util.stream.Stream.concat(ALL.stream(), VARIANTS.stream()).filter(p -> p.name().equals(name)).findFirst();
   }
 
   private static void retry(FeatureJobSpec spec, String initial, double multiplier, String max, int alertAfter, int cap) {

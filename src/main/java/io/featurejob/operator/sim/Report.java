@@ -15,8 +15,9 @@ public final class Report {
     List<PolicyResult> results = outcome.results();
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "%,d jobs x %s, seed %d, on-demand = %.1fx spot; %d shortage episodes on %d spot pools, "
-            + "%d permanent causes%n%n", c.jobs(), days(c), c.seed(), c.onDemandPrice(), outcome.world().shortageCount(),
-        c.model().spotPools(), outcome.world().causes.size()));
+            + "%d permanent causes%s%n%n", c.jobs(), days(c), c.seed(), c.onDemandPrice(), outcome.world().shortageCount(),
+        c.model().spotPools(), outcome.world().causes.size(),
+        c.model().equals(FailureModel.FIELD) ? "" : " (failure model differs from the field calibration)"));
     out.append("| figure |");
     results.forEach(r -> out.append(' ').append(r.policy()).append(" |"));
     out.append("\n|---|");

@@ -20,13 +20,14 @@ public final class SimulateCommand {
 
   static final String USAGE = """
       usage: simulate [--jobs N] [--days D] [--seed S] [--out FILE.csv] [--on-demand-price X]
-                      [--policies a,b,...] [--threads T] [--exact-requeue]
+                      [--policies a,b,...] [--failure-scale K] [--threads T] [--exact-requeue]
         --jobs             fleet size (default 1000, up to 100000)
         --days             simulated days (default 30; fractions allowed)
         --seed             everything is drawn from it: same seed, same numbers (default 1)
         --out              CSV file, one row per policy (default: none)
         --on-demand-price  on-demand price as a multiple of spot (default 3)
         --policies         subset of: %s
+        --failure-scale    multiply every failure rate (stress test; default 1 = the field's mix)
         --threads          policies simulated in parallel (default: available cores)
         --exact-requeue    replay every 10-minute safety-net requeue (slower, same figures)""";
 
@@ -49,6 +50,7 @@ public final class SimulateCommand {
           case "--out" -> csv = Path.of(value(args, ++i, a));
           case "--on-demand-price" -> config = config.withOnDemandPrice(positive(a, value(args, ++i, a)));
           case "--policies" -> config = config.withPolicies(policies(value(args, ++i, a)));
+          case "--failure-scale" -> config = config.withModel(config.model().scaled(positive(a, value(args, ++i, a))));
           case "--threads" -> config = config.withThreads(positiveInt(a, value(args, ++i, a)));
           case "--exact-requeue" -> config = config.withExactRequeue(true);
           case "-h", "--help" -> {
@@ -90,7 +92,8 @@ public final class SimulateCommand {
   }
 
   private static String usage() {
-    return String.format(USAGE, String.join(", ", Policies.ALL.stream().map(Policy::name).toList()));
+    return String.format(USAGE, String.join(", ", java.util.stream.Stream.concat(Policies.ALL.stream(),
+        Policies.VARIANTS.stream()).map(Policy::name).toList()));
   }
 
   private static List<Policy> policies(String names) {
