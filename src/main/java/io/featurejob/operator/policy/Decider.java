@@ -1,6 +1,5 @@
 package io.featurejob.operator.policy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featurejob.operator.api.Attempt;
 import io.featurejob.operator.api.CapacityType;
 import io.featurejob.operator.api.FailureClass;
@@ -42,7 +41,6 @@ public final class Decider {
     String driverPodName(String job, String runId, int attempt);
   }
 
-  private static final ObjectMapper COPIER = new ObjectMapper();
   private final PodNamer podNamer;
 
   public Decider(PodNamer podNamer) {
@@ -510,6 +508,6 @@ public final class Decider {
   }
 
   private static FeatureJobStatus copy(FeatureJobStatus status) {
-    return status == null ? new FeatureJobStatus() : COPIER.convertValue(status, FeatureJobStatus.class);
+    return StatusCopy.of(status);
   }
 }
