@@ -66,6 +66,8 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
   public static final String NAME = "featurejob";
 
   private static final Logger LOG = LoggerFactory.getLogger(FeatureJobReconciler.class);
+  private static final com.fasterxml.jackson.databind.ObjectMapper STATUS_JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final Clock clock;
   private final SpecResolver resolver;
@@ -161,8 +163,15 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
     return UpdateControl.<FeatureJob>noUpdate().rescheduleAfter(decision.requeueAfter());
   }
 
-  /** Status subresource update with the read resourceVersion (409 on a stale view), cached for the next reconcile. */
+  /**
+   * Status subresource update with the read resourceVersion (409 on a stale view), cached for the next
+   * reconcile. Skipped when nothing changed (most reconciles are wake-ups with nothing due): a decision
+   * that acts (launch, delete) always changes status, so skipping never lets a stale decision act.
+   */
   private static FeatureJob writeStatus(FeatureJob job, Decision decision, Context<FeatureJob> context) {
+    if (STATUS_JSON.valueToTree(decision.status()).equals(STATUS_JSON.valueToTree(job.getStatus()))) {
+      return job;
+    }
     return PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(job, context, j -> {
       j.setStatus(decision.status());
       return j;

@@ -480,8 +480,10 @@ public final class Decider {
 
     void finished(Attempt a, Instant finishedAt, Outcome outcome, FailureClass failureClass) {
       Instant started = Objects.requireNonNullElse(Times.parse(a.startTime), finishedAt);
+      // Executors that never got a node (CapacityUnavailable) used no compute.
+      int executors = failureClass == FailureClass.CapacityUnavailable ? 0 : spec.spark().executorInstances();
       finished.add(new Decision.FinishedAttempt(outcome, failureClass, Duration.between(started, finishedAt).abs(),
-          a.driverCapacity, a.executorCapacity, spec.spark().executorInstances()));
+          a.driverCapacity, a.executorCapacity, executors));
     }
   }
 
