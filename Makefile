@@ -4,7 +4,7 @@ JAR  = target/featurejob-operator-0.1.0-SNAPSHOT.jar
 CRD  = featurejobs.featurejob.io-v1.yml
 IMAGE ?= featurejob/featurejob-operator:0.1.0
 
-.PHONY: build test e2e cluster cluster-down demo run crds manifests image clean
+.PHONY: build test e2e cluster cluster-down demo run crds manifests image clean simulate
 
 build: $(JAR)
 
@@ -32,6 +32,12 @@ cluster-down:
 ## Play the failure stories on an embedded API server with a simulated kubelet; exits by itself.
 demo: build
 	java -jar $(JAR) demo
+
+## Replay the field's failure mix under each retry policy (same Decider as the reconciler); prints a
+## markdown table and writes a CSV. Override e.g. SIM_ARGS="--jobs 100000 --days 1".
+SIM_ARGS ?= --jobs 1000 --days 30 --out target/simulation.csv
+simulate: build
+	java -cp $(JAR) io.featurejob.operator.sim.SimulateCommand $(SIM_ARGS)
 
 ## Run the operator against the current kubeconfig (or in-cluster config).
 run: build

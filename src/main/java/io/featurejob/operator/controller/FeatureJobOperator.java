@@ -73,7 +73,8 @@ public final class FeatureJobOperator implements AutoCloseable {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
-          // Production and tests share one write path: JSON patch of the status with optimistic locking.
+          // No server-side apply anywhere (the mock server lacks it; production and tests share one write path):
+          // JOSDK patches finalizers with JSON patch; the reconciler writes status with a locked PUT.
           .withUseSSAToPatchPrimaryResource(false)
           .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(metrics.registry()).build())
           .withConcurrentReconciliationThreads(config.reconcileThreads())

@@ -39,7 +39,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,29 +59,15 @@ import org.slf4j.LoggerFactory;
  * Thin JOSDK glue around the pure core: observe the pods, decide, act (create or delete one pod),
  * record (events, metrics), patch status once, and tell JOSDK when to come back.
  */
-// Not generation-aware: the unblock annotation (and owner labels shown in metrics) change metadata only,
-// which does not bump metadata.generation, so JOSDK's default filter would drop them and a parked job
-// would see its unblock only at the next periodic requeue. SpecOrMetadataChanged still skips the
-// operator's own status-only writes.
+// Not generation-aware: an unblock annotation must trigger a reconcile (see ReconcileTriggers).
 @ControllerConfiguration(name = FeatureJobReconciler.NAME, generationAwareEventProcessing = false,
-    informer = @Informer(onUpdateFilter = FeatureJobReconciler.SpecOrMetadataChanged.class))
+    informer = @Informer(onUpdateFilter = ReconcileTriggers.class))
 public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<FeatureJob> {
   public static final String NAME = "featurejob";
 
-  /** Accepts an update of a FeatureJob unless only its status changed. */
-  public static final class SpecOrMetadataChanged implements OnUpdateFilter<FeatureJob> {
-    @Override
-    public boolean accept(FeatureJob updated, FeatureJob previous) {
-      var now = updated.getMetadata();
-      var before = previous.getMetadata();
-      return !Objects.equals(now.getGeneration(), before.getGeneration())
-          || !Objects.equals(now.getAnnotations(), before.getAnnotations())
-          || !Objects.equals(now.getLabels(), before.getLabels())
-          || !Objects.equals(now.getFinalizers(), before.getFinalizers())
-          || now.getDeletionTimestamp() != null;
-    }
-  }
   private static final Logger LOG = LoggerFactory.getLogger(FeatureJobReconciler.class);
+  private static final com.fasterxml.jackson.databind.ObjectMapper STATUS_JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final Clock clock;
   private final SpecResolver resolver;
@@ -178,8 +163,15 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
     return UpdateControl.<FeatureJob>noUpdate().rescheduleAfter(decision.requeueAfter());
   }
 
-  /** Status subresource update with the read resourceVersion (409 on a stale view), cached for the next reconcile. */
+  /**
+   * Status subresource update with the read resourceVersion (409 on a stale view), cached for the next
+   * reconcile. Skipped when nothing changed (most reconciles are wake-ups with nothing due): a decision
+   * that acts (launch, delete) always changes status, so skipping never lets a stale decision act.
+   */
   private static FeatureJob writeStatus(FeatureJob job, Decision decision, Context<FeatureJob> context) {
+    if (STATUS_JSON.valueToTree(decision.status()).equals(STATUS_JSON.valueToTree(job.getStatus()))) {
+      return job;
+    }
     return PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(job, context, j -> {
       j.setStatus(decision.status());
       return j;
@@ -307,7 +299,8 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
         status.phase == Phase.PermanentlyFailed,
         Times.parse(status.lastSuccessTime),
         resolved.spec().freshnessSLO(),
-        Times.parse(status.nextRunTime)));
+        Times.parse(status.nextRunTime),
+        status.lastFailure == null ? null : status.lastFailure.failureClass));
   }
 
   private static JobRef jobRef(FeatureJob job) {

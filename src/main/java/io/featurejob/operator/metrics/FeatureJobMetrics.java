@@ -48,6 +48,7 @@ public final class FeatureJobMetrics {
   static final String RUN_DURATION = "featurejob.run.duration";
   static final String COMPUTE = "featurejob.compute";
   static final String INFO = "featurejob.info";
+  static final String LAST_FAILURE_INFO = "featurejob.last.failure.info";
 
   static final String NAMESPACE = "namespace";
   static final String FEATUREJOB = "featurejob";
@@ -169,6 +170,21 @@ public final class FeatureJobMetrics {
           .register(registry);
       meters.infoTags = infoTags;
     }
+
+    // The class of status.lastFailure as a label, so alerts can name it; the message stays in the
+    // status (free text, may hold secrets even after redaction, unbounded cardinality).
+    String failureClass = snapshot.lastFailureClass() == null ? NO_FAILURE_CLASS : snapshot.lastFailureClass().name();
+    if (!failureClass.equals(meters.lastFailureClass)) {
+      if (meters.lastFailure != null) {
+        registry.remove(meters.lastFailure);
+      }
+      meters.lastFailure = Gauge.builder(LAST_FAILURE_INFO, () -> 1)
+          .description("Always 1; failure_class is the class of the job's last failure (\"none\" if it never failed)")
+          .tags(tags.and(FAILURE_CLASS, failureClass))
+          .strongReference(true)
+          .register(registry);
+      meters.lastFailureClass = failureClass;
+    }
   }
 
   /** Drops every series of a deleted FeatureJob, including its run and compute counters. */
@@ -243,5 +259,7 @@ public final class FeatureJobMetrics {
     Gauge nextRun;
     Gauge info;
     Tags infoTags;
+    Gauge lastFailure;
+    String lastFailureClass;
   }
 }

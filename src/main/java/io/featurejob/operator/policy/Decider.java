@@ -1,6 +1,5 @@
 package io.featurejob.operator.policy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featurejob.operator.api.Attempt;
 import io.featurejob.operator.api.CapacityType;
 import io.featurejob.operator.api.FailureClass;
@@ -42,7 +41,6 @@ public final class Decider {
     String driverPodName(String job, String runId, int attempt);
   }
 
-  private static final ObjectMapper COPIER = new ObjectMapper();
   private final PodNamer podNamer;
 
   public Decider(PodNamer podNamer) {
@@ -482,8 +480,10 @@ public final class Decider {
 
     void finished(Attempt a, Instant finishedAt, Outcome outcome, FailureClass failureClass) {
       Instant started = Objects.requireNonNullElse(Times.parse(a.startTime), finishedAt);
+      // Executors that never got a node (CapacityUnavailable) used no compute.
+      int executors = failureClass == FailureClass.CapacityUnavailable ? 0 : spec.spark().executorInstances();
       finished.add(new Decision.FinishedAttempt(outcome, failureClass, Duration.between(started, finishedAt).abs(),
-          a.driverCapacity, a.executorCapacity, spec.spark().executorInstances()));
+          a.driverCapacity, a.executorCapacity, executors));
     }
   }
 
@@ -510,6 +510,6 @@ public final class Decider {
   }
 
   private static FeatureJobStatus copy(FeatureJobStatus status) {
-    return status == null ? new FeatureJobStatus() : COPIER.convertValue(status, FeatureJobStatus.class);
+    return StatusCopy.of(status);
   }
 }

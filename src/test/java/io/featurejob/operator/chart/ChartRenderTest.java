@@ -32,6 +32,8 @@ class ChartRenderTest {
       leaderElection: {enabled: true, leaseName: fj-lease}
       watchNamespaces: [ml, ads]
       metrics: {port: 9095, serviceMonitor: {enabled: true, labels: {release: prom}}}
+      prometheusRule: {enabled: true, labels: {release: prom}}
+      grafanaDashboard: {enabled: true, annotations: {grafana_folder: ML}}
       config: {capacityProfile: eks, defaultMaxConsecutiveFailures: 12, defaultBackoffMultiplier: 2.5}
       classifierRules: |
         - name: vendor-timeout
@@ -135,7 +137,7 @@ class ChartRenderTest {
   @ValueSource(strings = {"", NON_DEFAULT})
   void renderedConfigLoadsWithTheOperatorsOwnLoader(String values, @TempDir Path dir) throws Exception {
     HelmChart.Rendered rendered = HelmChart.render(values);
-    ConfigMap configMap = rendered.single(ConfigMap.class);
+    ConfigMap configMap = rendered.get(ConfigMap.class, HelmChart.NAMESPACE, HelmChart.RELEASE);
     for (Map.Entry<String, String> file : configMap.getData().entrySet()) {
       Files.writeString(dir.resolve(file.getKey()), file.getValue());
     }

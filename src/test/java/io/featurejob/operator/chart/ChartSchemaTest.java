@@ -34,6 +34,11 @@ class ChartSchemaTest {
       watch namespaces as a string                   | watchNamespaces: ml                                 | watchNamespaces
       image pull policy                              | image: {repository: x, pullPolicy: Sometimes}       | pullPolicy
       the config file variable is the chart's        | env: [{name: FEATUREJOB_CONFIG_FILE, value: /x}]    | env
+      prometheusRule toggle not a boolean            | prometheusRule: {enabled: 'yes'}                    | enabled
+      prometheusRule label value not a string        | prometheusRule: {labels: {release: 1}}              | release
+      dashboard label value as a number              | grafanaDashboard: {labelValue: 1}                   | labelValue
+      dashboard label key with a space               | grafanaDashboard: {label: grafana dashboard}        | label
+      unknown dashboard value                        | grafanaDashboard: {folder: ML}                      | folder
       """)
   void rejects(String why, String valuesYaml, String mentioned) {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> HelmChart.template(valuesYaml), why);
@@ -44,6 +49,7 @@ class ChartSchemaTest {
   @CsvSource(delimiter = '|', textBlock = """
       two replicas with leader election     | {replicas: 2, leaderElection: {enabled: true}}
       zero replicas                         | {replicas: 0}
+      every monitoring value                | {metrics: {serviceMonitor: {enabled: true, labels: {release: prom}}}, prometheusRule: {enabled: true, labels: {release: prom}}, grafanaDashboard: {enabled: true, label: grafana_dashboard, labelValue: '1', namespace: monitoring, annotations: {grafana_folder: ML}}}
       every operator setting                | {config: {capacityProfile: gke, metricsBindAddress: 127.0.0.1, restrictedSecurityContext: false, metricsOwnerLabels: team, reconcileThreads: 8, defaultInitialBackoff: 30s, defaultBackoffMultiplier: 1.5, defaultMaxBackoff: 2h, defaultJitter: 0.2, defaultAlertAfterFailures: 2, defaultMaxConsecutiveFailures: 5}}
       """)
   void accepts(String why, String valuesYaml) {

@@ -32,6 +32,7 @@ class RuleLoaderTest {
         "builtin:spark-oom-exit",
         "builtin:executor-oom-message",
         "builtin:oom-message",
+        "builtin:executor-lost-to-node",
         "builtin:insufficient-capacity",
         "builtin:permission-denied",
         "builtin:spark-task-failure",

@@ -15,6 +15,7 @@ import io.featurejob.operator.demo.EmbeddedApiServer;
 import io.featurejob.operator.demo.SimulatedCluster;
 import io.featurejob.operator.demo.SimulatedKubelet;
 import io.featurejob.operator.events.EventReason;
+import io.featurejob.operator.metrics.ScrapedSample;
 import io.featurejob.operator.spark.PodNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +25,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +32,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One simulated cluster per test: the embedded CRUD API server, the simulated kubelet (Karpenter
@@ -217,16 +215,16 @@ final class E2eHarness implements AutoCloseable {
   }
 
   /** Scrapes /metrics and parses every sample line. */
-  List<Sample> scrape() {
+  List<ScrapedSample> scrape() {
     HttpResponse<String> response = httpGet("/metrics");
     if (response.statusCode() != 200) {
       throw new AssertionError("/metrics returned " + response.statusCode());
     }
-    return Sample.parse(response.body());
+    return ScrapedSample.parse(response.body());
   }
 
   /** Samples of metric {@code name} whose labels include {@code labels}. */
-  List<Sample> samples(String name, Map<String, String> labels) {
+  List<ScrapedSample> samples(String name, Map<String, String> labels) {
     return scrape().stream().filter(s -> s.name().equals(name) && s.has(labels)).toList();
   }
 
@@ -235,7 +233,7 @@ final class E2eHarness implements AutoCloseable {
     Map<String, String> all = new LinkedHashMap<>(labels);
     all.put("namespace", NAMESPACE);
     all.put("featurejob", job);
-    List<Sample> found = samples(name, all);
+    List<ScrapedSample> found = samples(name, all);
     if (found.size() > 1) {
       throw new AssertionError("more than one series " + name + all + ": " + found);
     }
@@ -246,36 +244,4 @@ final class E2eHarness implements AutoCloseable {
     return value(name, job, Map.of());
   }
 
-  /** One sample line of the Prometheus text format. */
-  record Sample(String name, Map<String, String> labels, double value) {
-    private static final Pattern LINE =
-        Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})? (\\S+)(?: \\d+)?$");
-    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
-
-    static List<Sample> parse(String text) {
-      List<Sample> out = new ArrayList<>();
-      for (String line : text.split("\n")) {
-        if (line.isBlank() || line.startsWith("#")) {
-          continue;
-        }
-        Matcher m = LINE.matcher(line);
-        if (!m.matches()) {
-          throw new AssertionError("not a sample line: " + line);
-        }
-        Map<String, String> labels = new LinkedHashMap<>();
-        if (m.group(2) != null) {
-          Matcher l = LABEL.matcher(m.group(2));
-          while (l.find()) {
-            labels.put(l.group(1), l.group(2));
-          }
-        }
-        out.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(3))));
-      }
-      return out;
-    }
-
-    boolean has(Map<String, String> subset) {
-      return subset.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
-    }
-  }
 }

@@ -12,6 +12,7 @@ import io.featurejob.operator.api.FeatureJob;
 import io.featurejob.operator.api.FeatureJobStatus;
 import io.featurejob.operator.api.Phase;
 import io.featurejob.operator.events.EventReason;
+import io.featurejob.operator.metrics.ScrapedSample;
 import io.featurejob.operator.policy.Conditions;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -94,10 +95,10 @@ class InvalidSpecTest {
     assertEquals(200, h.httpGet("/readyz").statusCode());
     // ... and no reconcile of the invalid job failed (JOSDK would retry a throwing reconcile with back-off).
     double failedReconciles = h.samples("operator_sdk_controllers_execution_reconcile_failure_total",
-        java.util.Map.of("controller", "featurejob")).stream().mapToDouble(E2eHarness.Sample::value).sum();
+        java.util.Map.of("controller", "featurejob")).stream().mapToDouble(ScrapedSample::value).sum();
     assertEquals(0.0, failedReconciles, "failed reconciles of the featurejob controller");
     assertTrue(h.samples("operator_sdk_controllers_execution_reconcile_success_total",
-        java.util.Map.of("controller", "featurejob")).stream().mapToDouble(E2eHarness.Sample::value).sum() > 0,
+        java.util.Map.of("controller", "featurejob")).stream().mapToDouble(ScrapedSample::value).sum() > 0,
         "JOSDK's reconcile metrics are there to count on");
 
     // The owner fixes the spec: the job launches.

@@ -13,6 +13,7 @@ import io.featurejob.operator.api.Outcome;
 import io.featurejob.operator.demo.SimulatedCluster;
 import io.featurejob.operator.demo.Stories;
 import io.featurejob.operator.events.EventReason;
+import io.featurejob.operator.metrics.ScrapedSample;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -73,7 +74,7 @@ class SpotShortageStoryTest {
 
     Awaitility.await("compute metrics").atMost(E2eHarness.TIMEOUT).pollInterval(E2eHarness.POLL)
         .untilAsserted(() -> {
-          List<E2eHarness.Sample> onDemand = h.samples("featurejob_compute_seconds_total",
+          List<ScrapedSample> onDemand = h.samples("featurejob_compute_seconds_total",
               Map.of("namespace", E2eHarness.NAMESPACE, "featurejob", JOB, "capacity", "OnDemand"));
           assertFalse(onDemand.isEmpty(), "an OnDemand series of featurejob_compute_seconds_total");
           assertTrue(onDemand.stream().anyMatch(s -> "Succeeded".equals(s.labels().get("outcome")) && s.value() > 0),

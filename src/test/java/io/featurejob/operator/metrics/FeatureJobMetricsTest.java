@@ -68,7 +68,8 @@ class FeatureJobMetricsTest {
         // Micrometer adds a max gauge to every timer; it is not in the contract but harmless.
         Map.entry("featurejob_run_duration_seconds_max", "gauge"),
         Map.entry("featurejob_compute_seconds_total", "counter"),
-        Map.entry("featurejob_info", "gauge")));
+        Map.entry("featurejob_info", "gauge"),
+        Map.entry("featurejob_last_failure_info", "gauge")));
     assertEquals(expected, types);
 
     Set<String> sampleNames = new TreeSet<>();
@@ -210,5 +211,37 @@ class FeatureJobMetricsTest {
   void conflictingOwnerLabelsAreRejectedUpFront() {
     assertThrows(IllegalArgumentException.class, () -> new FeatureJobMetrics(List.of("importance")));
     assertThrows(IllegalArgumentException.class, () -> new FeatureJobMetrics(List.of("feature-view")));
+  }
+
+  static JobSnapshot failed(String name, FailureClass lastFailure) {
+    return new JobSnapshot("ml", name, "trips_hourly", Importance.High, Map.of("team", "mobility"),
+        lastFailure == null ? 0 : 4, false, false, LAST_SUCCESS, Duration.ofHours(2), NEXT_RUN, lastFailure);
+  }
+
+  @Test
+  void lastFailureInfoNamesTheClassAndIsNoneForAJobThatNeverFailed() {
+    metrics.updateJob(failed("fresh", null));
+    metrics.updateJob(failed("trips", FailureClass.PermissionDenied));
+
+    List<ScrapedSample> fresh = find("featurejob_last_failure_info", Map.of("featurejob", "fresh"));
+    assertEquals(1, fresh.size(), metrics.scrape());
+    assertEquals(Map.of("namespace", "ml", "featurejob", "fresh", "failure_class", "none"), fresh.get(0).labels());
+    assertEquals(1.0, fresh.get(0).value());
+    assertEquals(1.0, value("featurejob_last_failure_info",
+        Map.of("namespace", "ml", "featurejob", "trips", "failure_class", "PermissionDenied")));
+  }
+
+  @Test
+  void lastFailureClassChangeReplacesTheSeriesAndRemoveJobDropsIt() {
+    metrics.updateJob(failed("trips", FailureClass.CapacityUnavailable));
+    metrics.updateJob(failed("trips", FailureClass.OutOfMemory));
+    metrics.updateJob(failed("trips", FailureClass.OutOfMemory));
+
+    List<ScrapedSample> infos = find("featurejob_last_failure_info", Map.of("featurejob", "trips"));
+    assertEquals(1, infos.size(), metrics.scrape());
+    assertEquals("OutOfMemory", infos.get(0).labels().get("failure_class"));
+
+    metrics.removeJob("ml", "trips");
+    assertTrue(find("featurejob_last_failure_info", Map.of("featurejob", "trips")).isEmpty(), metrics.scrape());
   }
 }

@@ -8,12 +8,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** One sample line of Prometheus text format, parsed so tests assert names, labels and values exactly. */
-record ScrapedSample(String name, Map<String, String> labels, double value) {
+public record ScrapedSample(String name, Map<String, String> labels, double value) {
   private static final Pattern LINE =
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})? (\\S+)(?: \\d+)?$");
   private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
 
-  static List<ScrapedSample> parse(String text) {
+  public static List<ScrapedSample> parse(String text) {
     List<ScrapedSample> out = new ArrayList<>();
     for (String line : text.split("\n")) {
       if (line.isBlank() || line.startsWith("#")) {
@@ -36,7 +36,7 @@ record ScrapedSample(String name, Map<String, String> labels, double value) {
   }
 
   /** {@code # TYPE} lines: metric family name -> type. */
-  static Map<String, String> types(String text) {
+  public static Map<String, String> types(String text) {
     Map<String, String> out = new LinkedHashMap<>();
     for (String line : text.split("\n")) {
       if (line.startsWith("# TYPE ")) {
@@ -47,7 +47,8 @@ record ScrapedSample(String name, Map<String, String> labels, double value) {
     return out;
   }
 
-  boolean has(Map<String, String> subset) {
+  public boolean has(Map<String, String> subset) {
     return subset.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
   }
+
 }

@@ -96,7 +96,7 @@ class AttemptObserverTest {
         row("running driver being deleted by a spot reclaim", deleting(runningDriver(), "TerminationByKubelet"),
             List.of(), new ExpectFailed(Instant.parse("2025-03-01T10:20:00Z"), FailureClass.SpotInterruption,
                 "builtin:disruption-target", false)),
-        row("deleted for a disruption reason no rule knows yet", deleting(runningDriver(), "DeletionByFutureThing"),
+        row("deleted for a disruption reason no rule knows yet", deleting(runningDriver(), "DeletionByFutureThing", "Pod is being deleted by a controller no rule knows."),
             List.of(), new ExpectFailed(Instant.parse("2025-03-01T10:20:00Z"), FailureClass.SpotInterruption,
                 "builtin:disruption-target", false)),
         row("deleted by a user (no DisruptionTarget) still runs until it is gone",
@@ -133,10 +133,13 @@ class AttemptObserverTest {
   }
 
   private static Pod deleting(Pod pod, String disruptionReason) {
+    return deleting(pod, disruptionReason, "Pod was terminated in response to imminent node shutdown.");
+  }
+
+  private static Pod deleting(Pod pod, String disruptionReason, String message) {
     return new PodBuilder(pod)
         .editMetadata().withDeletionTimestamp("2025-03-01T10:20:30Z").endMetadata()
-        .editStatus().addToConditions(condition("DisruptionTarget", "True", disruptionReason,
-            "Pod was terminated in response to imminent node shutdown.")).endStatus()
+        .editStatus().addToConditions(condition("DisruptionTarget", "True", disruptionReason, message)).endStatus()
         .build();
   }
 }

@@ -1,0 +1,101 @@
+package io.featurejob.operator.sim;
+
+import io.featurejob.operator.api.CapacitySpec;
+import io.featurejob.operator.api.FeatureJobSpec;
+import io.featurejob.operator.api.MemoryEscalation;
+import io.featurejob.operator.api.OnDemandFallback;
+import io.featurejob.operator.api.RetryPolicy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The policies compared side by side. All share the operator's windowing (one run at a time, missed
+ * windows coalesced), driver on on-demand and executors on spot; they differ in retries, alerting,
+ * remediation and how long a pod may wait for capacity.
+ */
+public final class Policies {
+  private Policies() {}
+
+  /** Kubernetes Job, Spark operator and Flyte do not time out a pod waiting for nodes: it waits. */
+  private static final String WAIT_FOR_CAPACITY = "720h";
+
+  public static final Policy OPERATOR_DEFAULTS = new Policy("operator-defaults",
+      "this operator's defaults: 1m x2 up to 1h +/-10%, alert at 3, park at 10, on-demand after 2 spot "
+          + "failures or when a retry would breach the SLO, memory x1.5 up to 16g, schedulingTimeout 10m",
+      spec -> { }, false, null);
+
+  public static final Policy EAGER = new Policy("eager-cap3",
+      "a hand-written retry loop: retry at once, page and stop after 3 failures, no remediation",
+      spec -> {
+        retry(spec, "0s", 1.0, "0s", 3, 3);
+        noRemediation(spec);
+      }, false, null);
+
+  public static final Policy KUBERNETES_JOB = new Policy("k8s-job",
+      "CronJob + Job defaults: 10s doubling to 6m, backoffLimit 6 (7 failures), page when the Job fails, "
+          + "pending pods wait for nodes, the next tick starts a new Job",
+      spec -> {
+        retry(spec, "10s", 2.0, "6m", 7, 7);
+        noRemediation(spec);
+        waitForCapacity(spec);
+      }, true, null);
+
+  public static final Policy KUBEFLOW_SPARK = new Policy("kubeflow-spark",
+      "ScheduledSparkApplication, restartPolicy OnFailure: 3 retries, 10s x attempt number, page when the "
+          + "application fails, pending pods wait, the next tick starts a new application",
+      spec -> {
+        retry(spec, "10s", 1.0, "10s", 4, 4);
+        noRemediation(spec);
+        waitForCapacity(spec);
+      }, true, Duration.ofSeconds(10));
+
+  public static final Policy FLYTE = new Policy("flyte",
+      "interruptible task, retries 3 at once, the last attempt on on-demand, page when the execution "
+          + "fails, pending pods wait, the next launch plan execution starts fresh",
+      spec -> {
+        retry(spec, "0s", 1.0, "0s", 4, 4);
+        noRemediation(spec);
+        spec.capacity.onDemandFallback.afterInfrastructureFailures = 3;
+        waitForCapacity(spec);
+      }, true, null);
+
+  /** What-if variant of the defaults, to judge maxBackoff (not part of the default comparison). */
+  public static final Policy OPERATOR_BACKOFF_15M = new Policy("operator-backoff-15m",
+      "the operator's defaults with maxBackoff 15m instead of 1h",
+      spec -> {
+        spec.retryPolicy = new RetryPolicy();
+        spec.retryPolicy.maxBackoff = "15m";
+      }, false, null);
+
+  public static final List<Policy> ALL = List.of(OPERATOR_DEFAULTS, EAGER, KUBERNETES_JOB, KUBEFLOW_SPARK, FLYTE);
+  public static final List<Policy> VARIANTS = List.of(OPERATOR_BACKOFF_15M);
+
+  public static Optional<Policy> named(String name) {
+    return java.util.stream.Stream.concat(ALL.stream(), VARIANTS.stream()).filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  private static void retry(FeatureJobSpec spec, String initial, double multiplier, String max, int alertAfter, int cap) {
+    spec.retryPolicy = new RetryPolicy();
+    spec.retryPolicy.initialBackoff = initial;
+    spec.retryPolicy.backoffMultiplier = multiplier;
+    spec.retryPolicy.maxBackoff = max;
+    spec.retryPolicy.jitter = 0.0;
+    spec.retryPolicy.alertAfterFailures = alertAfter;
+    spec.retryPolicy.maxConsecutiveFailures = cap;
+  }
+
+  private static void noRemediation(FeatureJobSpec spec) {
+    spec.capacity = spec.capacity == null ? new CapacitySpec() : spec.capacity;
+    spec.capacity.onDemandFallback = new OnDemandFallback();
+    spec.capacity.onDemandFallback.afterInfrastructureFailures = 0;
+    spec.capacity.onDemandFallback.whenStale = false;
+    spec.memoryEscalation = new MemoryEscalation();
+    spec.memoryEscalation.factor = 1.0;
+  }
+
+  private static void waitForCapacity(FeatureJobSpec spec) {
+    spec.capacity.schedulingTimeout = WAIT_FOR_CAPACITY;
+    spec.runTimeout = WAIT_FOR_CAPACITY;
+  }
+}

@@ -1,0 +1,172 @@
+package io.featurejob.operator.sim;
+
+import static io.featurejob.operator.sim.Scenarios.HOURLY;
+import static io.featurejob.operator.sim.Scenarios.at;
+import static io.featurejob.operator.sim.Scenarios.permission;
+import static io.featurejob.operator.sim.Scenarios.world;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.featurejob.operator.api.CapacityType;
+import io.featurejob.operator.api.Phase;
+import io.featurejob.operator.events.EventReason;
+import io.featurejob.operator.policy.Decision;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The invariants of the issue, each on a world made for it, through the operator's own decider. */
+class SimulationTest {
+
+  @Test
+  void withoutPermanentCausesTheDefaultsNeverPage() {
+    // Far more shortages and reclaims than the field sees, and not a single permanent cause.
+    FailureModel stormy = FailureModel.FIELD.withTransient(1.0, 0.003).withPermanentRate(0);
+    List<FleetJob> fleet = Fleet.generate(150, stormy.spotPools(), 3);
+    World world = World.generate(fleet, stormy, 3, Scenarios.START, Scenarios.START.plus(Duration.ofDays(5)));
+    Scenarios.Trace t = Scenarios.run(Policies.OPERATOR_DEFAULTS, fleet, world, Duration.ofDays(5), false);
+
+    assertTrue(t.result.value(Figure.TRANSIENT_STREAKS) > 20, "the storm caused failures");
+    assertEquals(0, t.count(EventReason.AlertThresholdReached));
+    assertEquals(0, t.count(EventReason.PermanentlyFailed));
+    assertEquals(100.0, t.result.value(Figure.TRANSIENT_RECOVERED_PCT));
+    assertTrue(t.count(EventReason.CapacityFallback) > 0, "spot failures moved pods to on-demand");
+  }
+
+  @Test
+  void aFixedPermissionRecoversWithoutAnUnblock() {
+    // Revoked at 02:00 for ten days unless someone fixes it; the owner acts 30 minutes after the page.
+    World w = world(List.of(), List.of(permission(Duration.ofHours(2), Duration.ofDays(10))));
+    Scenarios.Trace t = Scenarios.run(Policies.OPERATOR_DEFAULTS, w, Duration.ofDays(1));
+
+    List<Long> alerts = t.times(EventReason.AlertThresholdReached);
+    assertEquals(1, alerts.size());
+    long fixed = alerts.get(0) + Duration.ofMinutes(30).toMillis();
+    assertEquals(0, t.count(EventReason.Unblocked));
+    assertEquals(0, t.count(EventReason.PermanentlyFailed));
+    assertEquals(1, t.count(EventReason.Recovered));
+    long recovered = t.times(EventReason.Recovered).get(0);
+    assertTrue(recovered > fixed, "the retry after the fix succeeded");
+    assertEquals(1.0, t.result.value(Figure.CAUSES));
+    assertEquals(0.0, t.result.value(Figure.HUMAN_UNBLOCKS));
+    assertTrue(t.result.value(Figure.PAGES_ACTIONABLE) > 0);
+    assertEquals(0.0, t.result.value(Figure.PAGES_NOISE));
+    // The fix waited for the backoff in progress (16m after the fifth failure), then one run.
+    assertTrue(t.result.value(Figure.FIX_TO_FRESH_P50) < 40, "fix -> fresh " + t.result.value(Figure.FIX_TO_FRESH_P50));
+  }
+
+  @Test
+  void aCauseOutlastingTheCapParksTheJobUntilItsOwnerUnblocksIt() {
+    World w = new World(FailureModel.NONE.withReaction(Duration.ofHours(10)), 7, 1, List.of(),
+        List.of(permission(Duration.ofHours(2), Duration.ofDays(10))));
+    Scenarios.Trace t = Scenarios.run(Policies.OPERATOR_DEFAULTS, w, Duration.ofDays(1));
+
+    assertEquals(1, t.count(EventReason.PermanentlyFailed));
+    assertEquals(1, t.count(EventReason.Unblocked));
+    assertEquals(1.0, t.result.value(Figure.HUMAN_UNBLOCKS));
+    long unblocked = t.times(EventReason.Unblocked).get(0);
+    assertEquals(t.times(EventReason.AlertThresholdReached).get(0) + Duration.ofHours(10).toMillis(), unblocked);
+    // The unblock reset the count, so the success that follows is a plain RunSucceeded.
+    assertTrue(t.times(EventReason.RunSucceeded).stream().anyMatch(time -> time > unblocked));
+    assertTrue(t.result.value(Figure.PAGES_REPEAT) > 0, "the park page repeats the alert for the same cause");
+  }
+
+  @Test
+  void cronJobStylePoliciesStartAfreshAtTheNextTick() {
+    World w = new World(FailureModel.NONE.withReaction(Duration.ofHours(10)), 7, 1, List.of(),
+        List.of(permission(Duration.ofHours(2), Duration.ofDays(10))));
+    Scenarios.Trace t = Scenarios.run(Policies.KUBERNETES_JOB, w, Duration.ofDays(1));
+
+    List<Decision> restarts = t.withEvent(EventReason.Unblocked).stream().map(Simulation.Step::decision)
+        .filter(d -> d.status().lastUnblockToken.startsWith("tick-")).toList();
+    assertTrue(restarts.size() >= 5, "a new Job every hour while the permission is missing: " + restarts.size());
+    // No alert before the cap: every page is a Job that failed 7 times (one notification per Job).
+    List<Simulation.Step> pages = t.withEvent(EventReason.PermanentlyFailed);
+    assertEquals(pages.size(), t.count(EventReason.AlertThresholdReached));
+    pages.forEach(p -> assertEquals(7, p.decision().status().consecutiveFailures));
+    assertTrue(t.result.value(Figure.PAGES_REPEAT) > 0);
+  }
+
+  @Test
+  void kubeflowRetriesAfterIntervalTimesAttempts() {
+    World w = new World(FailureModel.NONE.withReaction(Duration.ofHours(10)), 7, 1, List.of(),
+        List.of(permission(Duration.ofHours(2), Duration.ofDays(10))));
+    Scenarios.Trace t = Scenarios.run(Policies.KUBEFLOW_SPARK, w, Duration.ofHours(3));
+
+    List<Simulation.Step> steps = t.steps;
+    int checked = 0;
+    for (int i = 0; i < steps.size() && checked < 3; i++) {
+      Decision d = steps.get(i).decision();
+      if (d.status().phase == Phase.BackingOff && !d.finished().isEmpty()) {
+        long failedAt = steps.get(i).time();
+        int failures = d.status().consecutiveFailures;
+        long relaunch = steps.stream().filter(s -> s.time() > failedAt && s.decision().launch() != null)
+            .findFirst().orElseThrow().time();
+        assertEquals(10_000L * failures, relaunch - failedAt, "retry after failure " + failures);
+        checked++;
+      }
+    }
+    assertEquals(3, checked);
+  }
+
+  @Test
+  void eagerRetryPagesForAShortageTheDefaultsRideOut() {
+    // Every spot launch on pool 0 is blocked from 02:00 to 05:00.
+    World w = world(List.of(new Shortage(0, at(Duration.ofHours(2)), at(Duration.ofHours(5)), 1.0)), List.of());
+
+    Scenarios.Trace eager = Scenarios.run(Policies.EAGER, w, Duration.ofDays(1));
+    assertTrue(eager.result.value(Figure.PAGES_NOISE) > 0, "paged while features were still within their SLO");
+    assertTrue(eager.result.value(Figure.HUMAN_UNBLOCKS) > 0);
+
+    Scenarios.Trace defaults = Scenarios.run(Policies.OPERATOR_DEFAULTS, w, Duration.ofDays(1));
+    assertEquals(0, defaults.count(EventReason.AlertThresholdReached));
+    // Each hourly run inside the shortage (02:07, 03:07, 04:07): two scheduling timeouts, then on-demand
+    // (a success reverts the fallback, so the next run tries spot again).
+    assertEquals(3, defaults.count(EventReason.CapacityFallback));
+    assertEquals(6, defaults.count(EventReason.RunFailed));
+    assertEquals(3, defaults.count(EventReason.Recovered));
+    Simulation.Step onDemand = defaults.steps.stream()
+        .filter(s -> s.decision().launch() != null && s.decision().launch().executorCapacity() == CapacityType.OnDemand)
+        .findFirst().orElseThrow();
+    assertTrue(onDemand.time() < at(Duration.ofHours(3)), "fell back within the hour");
+    assertTrue(defaults.result.value(Figure.FAILED_ON_DEMAND_SECONDS) > 0, "the drivers waited on on-demand nodes");
+    assertEquals(0.0, defaults.result.value(Figure.FAILED_SPOT_SECONDS), "blocked executors never ran");
+  }
+
+  @Test
+  void waitingPoliciesDoNotFailInAShortageButGoStale() {
+    World w = world(List.of(new Shortage(0, at(Duration.ofHours(2)), at(Duration.ofHours(7)), 1.0)), List.of());
+    Scenarios.Trace k8s = Scenarios.run(Policies.KUBERNETES_JOB, w, Duration.ofDays(1));
+    assertEquals(0, k8s.count(EventReason.RunFailed));
+    assertTrue(k8s.result.value(Figure.BREACH_HIGH) > 0, "five hours without executors breach a 2h SLO");
+    Scenarios.Trace defaults = Scenarios.run(Policies.OPERATOR_DEFAULTS, w, Duration.ofDays(1));
+    assertEquals(0.0, defaults.result.value(Figure.BREACH_HIGH));
+  }
+
+  @Test
+  void skippingSafetyNetRequeuesChangesNoFigure() {
+    FailureModel busy = FailureModel.FIELD.withTransient(0.5, 0.002).withPermanentRate(0.02);
+    List<FleetJob> fleet = Fleet.generate(60, busy.spotPools(), 11);
+    World world = World.generate(fleet, busy, 11, Scenarios.START, Scenarios.START.plus(Duration.ofDays(3)));
+    for (Policy p : List.of(Policies.OPERATOR_DEFAULTS, Policies.KUBEFLOW_SPARK)) {
+      Scenarios.Trace fast = Scenarios.run(p, fleet, world, Duration.ofDays(3), false);
+      Scenarios.Trace exact = Scenarios.run(p, fleet, world, Duration.ofDays(3), true);
+      assertTrue(exact.steps.size() > fast.steps.size(), "the exact run made the idle requeues");
+      assertTrue(fast.result.value(Figure.CAUSES) > 0 && fast.result.value(Figure.TRANSIENT_STREAKS) > 0);
+      for (Figure f : Figure.values()) {
+        assertArrayEquals(exact.result.values(f), fast.result.values(f), 1e-9, p.name() + " " + f);
+      }
+    }
+  }
+
+  @Test
+  void theSameSeedGivesTheSameNumbers() {
+    SimConfig c = SimConfig.defaults().withJobs(80, Duration.ofDays(2)).withModel(FailureModel.FIELD.withTransient(0.5, 0.002));
+    String first = Report.markdown(Simulator.run(c));
+    String again = Report.markdown(Simulator.run(c.withThreads(1)));
+    String other = Report.markdown(Simulator.run(c.withSeed(2)));
+    assertEquals(first, again);
+    assertTrue(!first.equals(other), "another seed, another fleet");
+  }
+}
