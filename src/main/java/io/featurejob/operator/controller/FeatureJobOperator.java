@@ -107,7 +107,12 @@ public final class FeatureJobOperator implements AutoCloseable {
     MetricsServer server = new MetricsServer(config.metricsBindAddress(), config.metricsPort(), metrics::scrape,
         () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy());
     server.start();
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      server.stop(); // e.g. RBAC forbids the informers: leave nothing running behind the error
+      throw e;
+    }
     LOG.info("featurejob-operator started; metrics on {}:{}", config.metricsBindAddress(), server.port());
     return new FeatureJobOperator(operator, server, metrics, leadership);
   }

@@ -65,7 +65,7 @@ public final class Stories {
         .withLabels(Map.of("team", team)).build());
     FeatureJobSpec spec = new FeatureJobSpec();
     spec.featureView = featureView;
-    spec.schedule = "@hourly";
+    spec.schedule = "@daily"; // not @hourly: a test crossing the full hour would see the next window start
     spec.importance = importance;
     spec.spark = new SparkSpec();
     spec.spark.image = "apache/spark:3.5.3";

@@ -100,16 +100,21 @@ class DashboardTest {
               DriverBehaviour.succeedAfter(Duration.ofMillis(300))));
       operator.awaitStatus("dash-features", s -> s.lastSuccessTime != null, Duration.ofSeconds(60));
 
-      String scraped = operator.scrape();
-      Set<String> exported = new TreeSet<>();
-      scraped.lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
-          .forEach(l -> exported.add(l.split("[{ ]", 2)[0]));
-      Set<String> missing = new TreeSet<>(queried);
-      missing.removeAll(exported);
-      assertTrue(missing.isEmpty(), "the dashboard queries metrics the operator does not export: " + missing
-          + "\nexported: " + exported);
-      assertTrue(scraped.contains("featurejob_last_failure_info{failure_class=\"PermissionDenied\",featurejob=\"dash-features\""),
-          "the reconciler fills the last failure class:\n" + scraped);
+      // The status is written before the gauges are updated, so wait for the scrape rather than sample it once.
+      org.awaitility.Awaitility.await("every dashboard metric exported").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            String scraped = operator.scrape();
+            Set<String> exported = new TreeSet<>();
+            scraped.lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .forEach(l -> exported.add(l.split("[{ ]", 2)[0]));
+            Set<String> missing = new TreeSet<>(queried);
+            missing.removeAll(exported);
+            assertTrue(missing.isEmpty(), "the dashboard queries metrics the operator does not export: " + missing
+                + "\nexported: " + exported);
+            assertTrue(scraped.contains(
+                "featurejob_last_failure_info{failure_class=\"PermissionDenied\",featurejob=\"dash-features\""),
+                "the reconciler fills the last failure class:\n" + scraped);
+          });
     }
   }
 }

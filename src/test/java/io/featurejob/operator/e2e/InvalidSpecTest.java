@@ -103,7 +103,7 @@ class InvalidSpecTest {
 
     // The owner fixes the spec: the job launches.
     h.client.resources(FeatureJob.class).inNamespace(E2eHarness.NAMESPACE).withName(BAD).edit(j -> {
-      j.getSpec().schedule = "@hourly";
+      j.getSpec().schedule = "@daily";
       j.getSpec().retryPolicy.alertAfterFailures = 3;
       return j;
     });

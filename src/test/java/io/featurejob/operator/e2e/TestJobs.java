@@ -24,7 +24,7 @@ final class TestJobs {
         .withLabels(Map.of("team", "e2e")).build());
     FeatureJobSpec spec = new FeatureJobSpec();
     spec.featureView = name.replace('-', '_');
-    spec.schedule = "@hourly";
+    spec.schedule = "@daily"; // not @hourly: a test crossing the full hour would see the next window start
     spec.spark = new SparkSpec();
     spec.spark.image = "apache/spark:3.5.3";
     spec.spark.mainApplicationFile = "local:///opt/app/features.py";
