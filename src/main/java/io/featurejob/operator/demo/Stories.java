@@ -25,6 +25,12 @@ public final class Stories {
   public static final String PERMISSION_DENIED = "py4j.protocol.Py4JJavaError: An error occurred while calling o87.load.\n"
       + ": org.postgresql.util.PSQLException: ERROR: permission denied for relation trips";
 
+  /** A driver log tail the classifier files under UserCodeError (a Python Traceback). */
+  public static final String TRACEBACK = "Traceback (most recent call last):\n"
+      + "  File \"/opt/app/features.py\", line 42, in <module>\n"
+      + "    df = transform(raw)\n"
+      + "ValueError: invalid literal for int() with base 10: 'n/a'";
+
   private Stories() {}
 
   /**
@@ -33,8 +39,8 @@ public final class Stories {
    * retry succeeds and the job recovers, with no unblock.
    */
   public static FeatureJob acceptanceJob() {
-    FeatureJob job = job(ACCEPTANCE_JOB, "trips_hourly", Importance.High, "mobility");
-    job.getSpec().retryPolicy = retry("2s", 1.5, "10s", 3, 8);
+    FeatureJob job = job(ACCEPTANCE_JOB, "trips_hourly", Importance.High, Map.of("team", "mobility"));
+    job.getSpec().retryPolicy = retry("2s", 1.5, "10s", 0.1, 3, 8);
     return job;
   }
 
@@ -50,8 +56,8 @@ public final class Stories {
    * succeeds, and the next run is back on spot.
    */
   public static FeatureJob spotJob() {
-    FeatureJob job = job(SPOT_JOB, "eta_15m", Importance.Critical, "routing");
-    job.getSpec().retryPolicy = retry("2s", 2.0, "30s", 3, 10);
+    FeatureJob job = job(SPOT_JOB, "eta_15m", Importance.Critical, Map.of("team", "routing"));
+    job.getSpec().retryPolicy = retry("2s", 2.0, "30s", 0.1, 3, 10);
     job.getSpec().capacity = new CapacitySpec();
     job.getSpec().capacity.schedulingTimeout = "3s";
     job.getSpec().capacity.onDemandFallback = new OnDemandFallback();
@@ -59,10 +65,10 @@ public final class Stories {
     return job;
   }
 
-  private static FeatureJob job(String name, String featureView, Importance importance, String team) {
+  /** A FeatureJob as the stories and the tests build them: a PySpark app over the window, run @daily. */
+  public static FeatureJob job(String name, String featureView, Importance importance, Map<String, String> labels) {
     FeatureJob job = new FeatureJob();
-    job.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE)
-        .withLabels(Map.of("team", team)).build());
+    job.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).withLabels(labels).build());
     FeatureJobSpec spec = new FeatureJobSpec();
     spec.featureView = featureView;
     spec.schedule = "@daily"; // not @hourly: a test crossing the full hour would see the next window start
@@ -75,12 +81,13 @@ public final class Stories {
     return job;
   }
 
-  private static RetryPolicy retry(String initial, double multiplier, String max, int alertAfter, int cap) {
+  public static RetryPolicy retry(String initial, double multiplier, String max, double jitter, int alertAfter,
+      int cap) {
     RetryPolicy r = new RetryPolicy();
     r.initialBackoff = initial;
     r.backoffMultiplier = multiplier;
     r.maxBackoff = max;
-    r.jitter = 0.1;
+    r.jitter = jitter;
     r.alertAfterFailures = alertAfter;
     r.maxConsecutiveFailures = cap;
     return r;

@@ -1,20 +1,17 @@
 package io.featurejob.operator.alerts;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.featurejob.operator.api.FeatureJob;
-import io.featurejob.operator.api.FeatureJobSpec;
 import io.featurejob.operator.api.FeatureJobStatus;
 import io.featurejob.operator.api.Importance;
-import io.featurejob.operator.api.RetryPolicy;
-import io.featurejob.operator.api.SparkSpec;
 import io.featurejob.operator.config.OperatorConfig;
 import io.featurejob.operator.controller.FeatureJobOperator;
 import io.featurejob.operator.demo.DriverScript;
 import io.featurejob.operator.demo.EmbeddedApiServer;
 import io.featurejob.operator.demo.SimulatedCluster;
 import io.featurejob.operator.demo.SimulatedKubelet;
+import io.featurejob.operator.demo.Stories;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -70,26 +66,8 @@ final class OperatorHarness implements AutoCloseable {
 
   /** An hourly job (the first window runs at once) with second-scale back-offs. */
   static FeatureJob job(String name, String featureView, Importance importance, String team, int alertAfter, int cap) {
-    FeatureJob job = new FeatureJob();
-    job.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE)
-        .withLabels(Map.of("team", team, "owner", "ana")).build());
-    FeatureJobSpec spec = new FeatureJobSpec();
-    spec.featureView = featureView;
-    spec.schedule = "@daily"; // not @hourly: a test crossing the full hour would see the next window start
-    spec.importance = importance;
-    spec.spark = new SparkSpec();
-    spec.spark.image = "apache/spark:3.5.3";
-    spec.spark.mainApplicationFile = "local:///opt/app/" + featureView + ".py";
-    spec.spark.arguments = List.of("--start", "${WINDOW_START}", "--end", "${WINDOW_END}");
-    RetryPolicy retry = new RetryPolicy();
-    retry.initialBackoff = "1s";
-    retry.backoffMultiplier = 1.0;
-    retry.maxBackoff = "1s";
-    retry.jitter = 0.0;
-    retry.alertAfterFailures = alertAfter;
-    retry.maxConsecutiveFailures = cap;
-    spec.retryPolicy = retry;
-    job.setSpec(spec);
+    FeatureJob job = Stories.job(name, featureView, importance, Map.of("team", team, "owner", "ana"));
+    job.getSpec().retryPolicy = Stories.retry("1s", 1.0, "1s", 0.0, alertAfter, cap);
     return job;
   }
 
