@@ -1,6 +1,11 @@
-# featurejob-operator image: `make image` (docker build -t $(IMAGE) .).
+# featurejob-operator image: `make image` (docker build, or podman where no Docker engine runs).
+# The base images are build arguments so a machine that reaches no container registry can build the
+# same file on bases made from Debian packages (hack/image.sh local-bases; README "Container image").
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
+ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
+
 # Build stage: the same Maven build as `make build`; tests run in CI, not here.
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
@@ -9,7 +14,7 @@ RUN mvn -B -q package -DskipTests
 
 # Runtime: JRE only, non-root, nothing written outside /tmp (an emptyDir in the chart, so the root
 # filesystem can be read-only).
-FROM eclipse-temurin:17-jre
+FROM ${RUNTIME_IMAGE}
 WORKDIR /opt/featurejob
 COPY --from=build /src/target/featurejob-operator-0.1.0-SNAPSHOT.jar featurejob-operator.jar
 # Exit (and get restarted) rather than limp on after an OutOfMemoryError; size the heap from the

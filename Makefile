@@ -53,9 +53,10 @@ crds:
 manifests:
 	$(MVN) test -Dtest=ChartDriftTest -Dfeaturejob.writeManifests=true
 
-## Build the container image (needs a Docker engine): multi-stage Maven build, JRE runtime, uid 65532.
+## Build the container image: multi-stage Maven build, JRE runtime, uid 65532. Docker when its engine
+## answers, else podman; FEATUREJOB_IMAGE_BASES=local builds the bases from Debian packages (no registry).
 image:
-	docker build -t $(IMAGE) .
+	IMAGE=$(IMAGE) hack/image.sh build
 
 clean:
 	$(MVN) clean

@@ -29,8 +29,25 @@ KUBECTL="$(hack/cluster.sh bin)/kubectl"
 export FEATUREJOB_KUBECTL="$KUBECTL"
 echo "[e2e] KUBECONFIG=$KUBECONFIG; $("$KUBECTL" version 2>/dev/null | tr '\n' ' ')"
 
-"$KUBECTL" apply -f crds/
+"$KUBECTL" apply --server-side --force-conflicts -f crds/   # as README "Install" does
 "$KUBECTL" wait --for condition=Established --timeout=60s crd/featurejobs.featurejob.io
+
+# ImageOnControlPlaneTest runs the operator image as deploy/'s pod: build it when a container engine
+# is here. FEATUREJOB_IMAGE=tag tests that tag without building; FEATUREJOB_E2E_IMAGE=0 skips both.
+if [ -z "${FEATUREJOB_IMAGE:-}" ] && [ "${FEATUREJOB_E2E_IMAGE:-1}" != 0 ]; then
+  if hack/image.sh engine >/dev/null 2>&1; then
+    export IMAGE="${IMAGE:-featurejob/featurejob-operator:0.1.0}"   # the tag deploy/ names
+    hack/image.sh build
+    export FEATUREJOB_IMAGE="$IMAGE"
+  else
+    echo "[e2e] no container engine (docker or podman): the image test is skipped"
+  fi
+fi
+if [ -n "${FEATUREJOB_IMAGE:-}" ]; then
+  FEATUREJOB_CONTAINER_COMMAND="$(hack/image.sh engine)"
+  FEATUREJOB_CONTAINER_RUN_OPTIONS="$(hack/image.sh run-options)"
+  export FEATUREJOB_CONTAINER_COMMAND FEATUREJOB_CONTAINER_RUN_OPTIONS
+fi
 
 mvn -B --no-transfer-progress test -Dgroups=cluster -Dfeaturejob.excludedGroups=none \
   -Dsurefire.failIfNoSpecifiedTests=false

@@ -137,6 +137,7 @@ public final class FeatureJobOperator implements AutoCloseable {
    */
   @Override
   public void close() {
+    LOG.info("featurejob-operator stopping");
     if (leadership != null) {
       leadership.closing.set(true);
     }
@@ -145,6 +146,7 @@ public final class FeatureJobOperator implements AutoCloseable {
       leadership.release();
     }
     metricsServer.stop();
+    LOG.info("featurejob-operator stopped");
   }
 
   /**

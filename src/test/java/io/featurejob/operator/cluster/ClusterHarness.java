@@ -71,6 +71,8 @@ final class ClusterHarness implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private FeatureJobOperator operator;
   private KubernetesClient operatorClient;
+  /** The metrics port of an operator this harness did not start (a container), if any. */
+  private Integer externalMetricsPort;
 
   private ClusterHarness(String namespace, KubernetesClient admin, SimulatedCluster cluster, SimulatedKubelet kubelet) {
     this.namespace = namespace;
@@ -81,16 +83,37 @@ final class ClusterHarness implements AutoCloseable {
 
   /** A namespace {@code prefix-xxxxx} with the Spark ServiceAccount, the kubelet and a running operator. */
   static ClusterHarness start(String prefix) {
+    ClusterHarness harness = prepare(prefix, true);
+    try {
+      harness.startOperator();
+    } catch (RuntimeException e) {
+      harness.close();
+      throw e;
+    }
+    return harness;
+  }
+
+  /**
+   * A namespace {@code prefix-xxxxx} and the kubelet, but neither the Spark ServiceAccount nor an
+   * operator: the test installs both the way the README does ({@link #useExternalOperator}).
+   */
+  static ClusterHarness withoutOperator(String prefix) {
+    return prepare(prefix, false);
+  }
+
+  private static ClusterHarness prepare(String prefix, boolean sparkServiceAccount) {
     KubernetesClient admin = adminClient();
     String namespace = prefix + "-" + UUID.randomUUID().toString().substring(0, 5);
     try {
       applyChartRbac(admin);
       admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
           .addToLabels("featurejob.io/e2e", "true").endMetadata().build()).create();
-      // Driver and executor pods run as the default Spark ServiceAccount; the ServiceAccount
-      // admission plugin rejects pods naming one that does not exist.
-      admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata()
-          .withName(Defaults.SERVICE_ACCOUNT).endMetadata().build()).create();
+      if (sparkServiceAccount) {
+        // Driver and executor pods run as the default Spark ServiceAccount; the ServiceAccount
+        // admission plugin rejects pods naming one that does not exist.
+        admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata()
+            .withName(Defaults.SERVICE_ACCOUNT).endMetadata().build()).create();
+      }
       // Spark executors run as "default", which kube-controller-manager creates in every namespace;
       // create it here too for control planes without that controller.
       try {
@@ -103,9 +126,7 @@ final class ClusterHarness implements AutoCloseable {
       }
       SimulatedCluster cluster = SimulatedCluster.karpenter();
       SimulatedKubelet kubelet = new SimulatedKubelet(admin, cluster, Clock.systemUTC()).onRealApiServer().start();
-      ClusterHarness harness = new ClusterHarness(namespace, admin, cluster, kubelet);
-      harness.startOperator();
-      return harness;
+      return new ClusterHarness(namespace, admin, cluster, kubelet);
     } catch (RuntimeException e) {
       admin.close();
       throw e;
@@ -190,6 +211,24 @@ final class ClusterHarness implements AutoCloseable {
     await("operator /readyz").atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
         .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.metricsPort()
             + "/readyz")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+  }
+
+  /** Metrics are read from an operator running elsewhere (the image under test) on this port. */
+  void useExternalOperator(int metricsPort) {
+    if (operator != null) {
+      throw new IllegalStateException("the harness already runs an operator");
+    }
+    externalMetricsPort = metricsPort;
+  }
+
+  private int metricsPort() {
+    if (externalMetricsPort != null) {
+      return externalMetricsPort;
+    }
+    if (operator == null) {
+      throw new IllegalStateException("no operator is running");
+    }
+    return operator.metricsPort();
   }
 
   void stopOperator() {
@@ -314,7 +353,7 @@ final class ClusterHarness implements AutoCloseable {
     String body;
     try {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-          + operator.metricsPort() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+          + metricsPort() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
       body = response.body();
     } catch (IOException e) {
@@ -359,6 +398,11 @@ final class ClusterHarness implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(kubectlBinary());
     command.addAll(List.of(args));
+    return run(command, stdin, Duration.ofSeconds(60));
+  }
+
+  /** Runs {@code command} with {@code stdin} (may be null) and collects its output; fails after {@code timeout}. */
+  static Result run(List<String> command, String stdin, Duration timeout) {
     try {
       Process process = new ProcessBuilder(command).start();
       try (var in = process.getOutputStream()) {
@@ -377,9 +421,9 @@ final class ClusterHarness implements AutoCloseable {
       });
       errReader.start();
       process.getInputStream().transferTo(out);
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60s");
+        throw new AssertionError(String.join(" ", command) + " did not finish in " + timeout);
       }
       errReader.join(5000);
       return new Result(process.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
