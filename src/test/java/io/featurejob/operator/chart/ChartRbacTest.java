@@ -31,7 +31,7 @@ class ChartRbacTest {
       "/events", List.of("get", "create", "update"));
 
   static final Map<String, List<String>> LEADER_ELECTION_RULES = Map.of(
-      "coordination.k8s.io/leases", List.of("get", "create", "update"));
+      "coordination.k8s.io/leases", List.of("get", "create", "patch", "update"));
 
   static final Map<String, List<String>> SPARK_DRIVER_RULES = Map.of(
       "/pods", List.of("get", "list", "watch", "create", "delete", "deletecollection"),

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** The chart under helm/, rendered in-process by helm-java (no helm binary), and its objects. */
-final class HelmChart {
+public final class HelmChart {
   static final Path DIR = Path.of("helm/featurejob-operator");
   /** What deploy/ is rendered with: the README's release name and namespace. */
   static final String RELEASE = "featurejob-operator";
@@ -33,7 +33,12 @@ final class HelmChart {
    * @throws IllegalStateException with helm's message when the values or the templates are rejected
    */
   static String template(String valuesYaml) {
-    TemplateCommand command = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE);
+    return template(RELEASE, NAMESPACE, valuesYaml);
+  }
+
+  /** {@code helm template RELEASE helm/featurejob-operator -n NAMESPACE -f values.yaml}; see {@link #template(String)}. */
+  public static String template(String release, String namespace, String valuesYaml) {
+    TemplateCommand command = new Helm(DIR).template().withName(release).withNamespace(namespace);
     if (!valuesYaml.isBlank()) {
       try {
         Path file = Files.createTempFile("values-", ".yaml");
@@ -56,7 +61,7 @@ final class HelmChart {
   }
 
   /** Every YAML document of a multi-document stream, each as its typed fabric8 model. */
-  static List<HasMetadata> parse(String yaml) {
+  public static List<HasMetadata> parse(String yaml) {
     List<HasMetadata> objects = new ArrayList<>();
     for (String document : DOCUMENT_SEPARATOR.split(yaml)) {
       if (document.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#"))) {

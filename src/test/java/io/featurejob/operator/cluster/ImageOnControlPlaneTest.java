@@ -8,11 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.featurejob.operator.api.FailureClass;
 import io.featurejob.operator.api.FeatureJob;
 import io.featurejob.operator.api.FeatureJobStatus;
+import io.featurejob.operator.chart.HelmChart;
+import io.featurejob.operator.demo.DriverBehaviour;
+import io.featurejob.operator.demo.DriverScript;
 import io.featurejob.operator.demo.Stories;
 import io.featurejob.operator.events.EventReason;
 import io.featurejob.operator.metrics.FeatureJobMetrics;
@@ -20,6 +26,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -39,18 +48,28 @@ import org.junit.jupiter.api.Test;
 class ImageOnControlPlaneTest {
   private static final String OPERATOR_DEPLOYMENT = "featurejob-operator";
   private static final long UID = 65532;
+  private static final String HA_RELEASE = "featurejob-operator-ha";
 
   private ClusterHarness h;
-  private OperatorContainer container;
+  private final List<OperatorContainer> containers = new ArrayList<>();
+  /** Objects of a chart release the test installed besides deploy/, deleted afterwards. */
+  private final List<HasMetadata> installed = new ArrayList<>();
 
   @AfterEach
   void stop() {
-    if (container != null) {
-      container.close();
+    containers.forEach(OperatorContainer::close);
+    if (h == null) {
+      return;
     }
-    if (h != null) {
-      h.close();
+    for (int i = installed.size() - 1; i >= 0; i--) {
+      HasMetadata object = installed.get(i);
+      try {
+        h.admin.resource(object).delete();
+      } catch (RuntimeException e) {
+        System.err.println("could not delete " + object.getKind() + " " + object.getMetadata().getName() + ": " + e);
+      }
     }
+    h.close();
   }
 
   @Test
@@ -74,7 +93,8 @@ class ImageOnControlPlaneTest {
 
     Deployment deployment = h.admin.apps().deployments().inNamespace(ClusterHarness.OPERATOR_NAMESPACE)
         .withName(OPERATOR_DEPLOYMENT).get();
-    container = OperatorContainer.start(h.admin, deployment, image);
+    OperatorContainer container = start(deployment, image);
+    container.awaitReady();
     h.useExternalOperator(container.metricsPort());
 
     // The pod's security context took effect inside the container.
@@ -134,6 +154,111 @@ class ImageOnControlPlaneTest {
     assertFalse(stopped.logs().contains(container.token()), "the ServiceAccount token never reaches the log");
     assertFalse(Pattern.compile("(?m)^\\S+ (WARN|ERROR) ").matcher(stopped.logs()).find(),
         "no warning or error logged:\n" + stopped.logs());
+  }
+
+  /**
+   * The chart with {@code leaderElection.enabled=true} and {@code replicas: 2}, both replicas run from
+   * the image: only the Lease holder launches pods; SIGTERM to the leader releases the Lease and the
+   * other replica takes over within seconds, adopting the running attempt without a second pod. (The
+   * mock-server LeaderElectionTest has to fake JOSDK's Lease access check; here RBAC answers it.)
+   */
+  @Test
+  void twoReplicasElectOneLeaderThatHandsOverOnSigterm() {
+    String image = imageUnderTest();
+    h = ClusterHarness.withoutOperator("ha");
+    // A release of its own, so deploy/'s objects stay as the other tests expect them.
+    String namespace = "featurejob-ha-" + h.namespace.substring(h.namespace.lastIndexOf('-') + 1);
+    installed.add(h.admin.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .create());
+    String values = """
+        leaderElection: {enabled: true}
+        replicas: 2
+        spark: {jobNamespaces: [%s]}
+        """.formatted(h.namespace);
+    String fullname = null;
+    for (HasMetadata object : HelmChart.parse(HelmChart.template(HA_RELEASE, namespace, values))) {
+      installed.add(h.admin.resource(object).forceConflicts().serverSideApply());
+      if (object instanceof Deployment) {
+        fullname = object.getMetadata().getName();
+      }
+    }
+    assertEquals(HA_RELEASE, fullname, "a release name that contains the chart's is the objects' name");
+    h.admin.apps().deployments().inNamespace(namespace).withName(fullname).scale(0); // we play the kubelet
+    Deployment deployment = h.admin.apps().deployments().inNamespace(namespace).withName(fullname).get();
+    OperatorContainer first = start(deployment, image);
+    OperatorContainer second = start(deployment, image);
+
+    String lease = operatorProperties(namespace, fullname).getProperty("leaderElectionLeaseName");
+    String holder = await("a leader").atMost(ClusterHarness.TIMEOUT).pollInterval(ClusterHarness.POLL)
+        .until(() -> leaseHolder(namespace, lease), java.util.Objects::nonNull);
+    OperatorContainer leader = holder.startsWith(first.name()) ? first : second;
+    OperatorContainer standby = leader == first ? second : first;
+    assertTrue(holder.startsWith(leader.name()), "holder " + holder + " is one of the replicas");
+    // The leader renews: it still holds the Lease after more than one lease duration.
+    await("renewals past the lease duration").atMost(ClusterHarness.TIMEOUT).pollInterval(ClusterHarness.POLL)
+        .until(() -> h.admin.leases().inNamespace(namespace).withName(lease).get().getSpec(),
+            spec -> holder.equals(spec.getHolderIdentity())
+                && spec.getRenewTime().isAfter(spec.getAcquireTime().plusSeconds(spec.getLeaseDurationSeconds())));
+    // Both replicas are ready (a standby that never got ready would stall a maxUnavailable: 0 rollout).
+    leader.awaitReady();
+    standby.awaitReady();
+    h.useExternalOperator(leader.metricsPort());
+
+    String job = "ha-features";
+    h.kubelet.script(job, DriverScript.always(DriverBehaviour.succeedAfter(Duration.ofSeconds(8))));
+    h.create(ClusterJobs.job(job, "1s", "5s", 3, 5));
+    await("driver running").atMost(ClusterHarness.TIMEOUT).pollInterval(ClusterHarness.POLL)
+        .until(() -> h.driverPods(job).stream().anyMatch(p -> "Running".equals(ClusterHarness.phaseOf(p))));
+
+    long sigterm = System.nanoTime();
+    OperatorContainer.Stopped stopped = leader.stop();
+    assertNotEquals(137, stopped.exitCode(), stopped.logs());
+    assertTrue(stopped.logs().contains("released the Lease"), stopped.logs());
+    try {
+      await("the standby leads").atMost(ClusterHarness.TIMEOUT).pollInterval(Duration.ofMillis(100))
+          .until(() -> leaseHolder(namespace, lease), l -> l != null && l.startsWith(standby.name()));
+    } catch (RuntimeException e) {
+      throw new AssertionError("no handover; Lease " + h.admin.leases().inNamespace(namespace).withName(lease).get()
+          + "\nstandby's log:\n" + standby.logs(), e);
+    }
+    double handover = (System.nanoTime() - sigterm) / 1e9;
+    System.out.printf("[image] leader SIGTERM -> exit %d in %.2f s; standby holds the Lease %.2f s after SIGTERM%n",
+        stopped.exitCode(), stopped.seconds(), handover);
+
+    h.useExternalOperator(standby.metricsPort());
+    FeatureJobStatus done = h.awaitStatus(job, "a success", s -> s.lastSuccessTime != null);
+    assertEquals(1, done.history.size(), "one attempt: " + done.history);
+    assertEquals(1, h.driverPods(job).size(), "the new leader adopted the running driver instead of launching another");
+    await("runs_total from the new leader").atMost(ClusterHarness.TIMEOUT).pollInterval(ClusterHarness.POLL)
+        .ignoreExceptions().untilAsserted(() -> assertEquals(1.0, h.metric("featurejob_runs_total", job,
+            Map.of("outcome", "Succeeded", "failure_class", FeatureJobMetrics.NO_FAILURE_CLASS))));
+    h.admin.resources(FeatureJob.class).inNamespace(h.namespace).withName(job).delete();
+    await("FeatureJob deleted").atMost(ClusterHarness.TIMEOUT).pollInterval(ClusterHarness.POLL)
+        .until(() -> h.admin.resources(FeatureJob.class).inNamespace(h.namespace).withName(job).get() == null);
+    assertTrue(standby.logs().contains("leading as " + standby.name()), standby.logs());
+  }
+
+  private OperatorContainer start(Deployment deployment, String image) {
+    OperatorContainer container = OperatorContainer.start(h.admin, deployment, image);
+    containers.add(container);
+    return container;
+  }
+
+  /** The operator.properties of the chart's ConfigMap, as the operator reads them. */
+  private java.util.Properties operatorProperties(String namespace, String configMap) {
+    java.util.Properties properties = new java.util.Properties();
+    try {
+      properties.load(new java.io.StringReader(h.admin.configMaps().inNamespace(namespace).withName(configMap).get()
+          .getData().get("operator.properties")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return properties;
+  }
+
+  private String leaseHolder(String namespace, String name) {
+    Lease lease = h.admin.leases().inNamespace(namespace).withName(name).get();
+    return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
   }
 
   /** The image `make e2e` built, or skip; with FEATUREJOB_REQUIRE_IMAGE=1 a missing image fails. */

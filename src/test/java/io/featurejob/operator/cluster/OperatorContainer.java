@@ -83,8 +83,8 @@ final class OperatorContainer implements AutoCloseable {
   }
 
   /**
-   * Starts {@code image} as the pod of {@code deployment} (as stored by the API server), with a token
-   * of its ServiceAccount, and waits until its startup and readiness probes pass.
+   * Starts {@code image} as a pod of {@code deployment} (as stored by the API server), with a token
+   * of its ServiceAccount, and waits until its startup probe passes.
    */
   static OperatorContainer start(KubernetesClient admin, Deployment deployment, String image) {
     String namespace = deployment.getMetadata().getNamespace();
@@ -101,7 +101,8 @@ final class OperatorContainer implements AutoCloseable {
       String token = ClusterHarness.token(admin, namespace, pod.getServiceAccountName());
 
       List<String> run = new ArrayList<>(engine);
-      run.addAll(List.of("run", "--detach", "--name", name, "--network", "host"));
+      // a pod's hostname (and HOSTNAME, part of the leader-election identity) is the pod's name
+      run.addAll(List.of("run", "--detach", "--name", name, "--hostname", name, "--network", "host"));
       String runOptions = System.getenv(RUN_OPTIONS_ENV);
       if (runOptions != null && !runOptions.isBlank()) {
         run.addAll(List.of(runOptions.trim().split("\\s+")));
@@ -122,12 +123,21 @@ final class OperatorContainer implements AutoCloseable {
         throw new IllegalStateException("container did not start: " + started.output());
       }
       OperatorContainer operator = new OperatorContainer(engine, name, metricsPort, pod, workDir, token);
-      operator.awaitProbe(container.getStartupProbe() != null ? container.getStartupProbe().getHttpGet().getPath() : "/healthz");
-      operator.awaitProbe(container.getReadinessProbe().getHttpGet().getPath());
+      operator.awaitProbe(container.getStartupProbe().getHttpGet().getPath());
       return operator;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Waits until the readiness probe passes, as the kubelet would before the pod counts as available. */
+  void awaitReady() {
+    awaitProbe(pod.getContainers().get(0).getReadinessProbe().getHttpGet().getPath());
+  }
+
+  /** The container's (= pod's) name, which is also its hostname. */
+  String name() {
+    return name;
   }
 
   int metricsPort() {

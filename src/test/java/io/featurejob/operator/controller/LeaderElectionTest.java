@@ -195,7 +195,7 @@ class LeaderElectionTest {
         .withNewSpec().withNamespace(LEASE_NAMESPACE).endSpec()
         .withNewStatus().withIncomplete(false)
         .withResourceRules(new ResourceRuleBuilder().withApiGroups("coordination.k8s.io").withResources("leases")
-            .withVerbs("get", "create", "update").build())
+            .withVerbs("get", "create", "patch", "update").build())
         .endStatus().build();
   }
 }
