@@ -16,14 +16,11 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.featurejob.operator.api.Defaults;
 import io.featurejob.operator.api.FeatureJob;
-import io.featurejob.operator.api.FeatureJobStatus;
-import io.featurejob.operator.api.Labels;
 import io.featurejob.operator.config.OperatorConfig;
 import io.featurejob.operator.controller.FeatureJobOperator;
 import io.featurejob.operator.demo.SimulatedCluster;
 import io.featurejob.operator.demo.SimulatedKubelet;
-import io.featurejob.operator.events.EventReason;
-import io.featurejob.operator.spark.PodNames;
+import io.featurejob.operator.testing.FeatureJobHarness;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +35,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +43,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 /**
  * One test against a real control plane (the one `make cluster` starts, or any cluster named by
@@ -55,7 +50,7 @@ import java.util.function.Predicate;
  * pods/binding), and the operator running in this JVM with the token of the chart's ServiceAccount,
  * so every API call it makes is authorized by the chart's ClusterRole and nothing else.
  */
-final class ClusterHarness implements AutoCloseable {
+final class ClusterHarness extends FeatureJobHarness {
   /** The chart's identity, as deploy/featurejob-operator.yaml creates it. */
   static final String OPERATOR_NAMESPACE = "featurejob-system";
   static final String OPERATOR_SERVICE_ACCOUNT = "featurejob-operator";
@@ -63,19 +58,17 @@ final class ClusterHarness implements AutoCloseable {
   static final Duration POLL = Duration.ofMillis(250);
   private static final Set<String> RBAC_KINDS = Set.of("Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding");
 
-  final String namespace;
   final KubernetesClient admin;
   final SimulatedCluster cluster;
   final SimulatedKubelet kubelet;
   final Clock clock = Clock.systemUTC();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private FeatureJobOperator operator;
   private KubernetesClient operatorClient;
   /** The metrics port of an operator this harness did not start (a container), if any. */
   private Integer externalMetricsPort;
 
   private ClusterHarness(String namespace, KubernetesClient admin, SimulatedCluster cluster, SimulatedKubelet kubelet) {
-    this.namespace = namespace;
+    super(admin, namespace, TIMEOUT, POLL);
     this.admin = admin;
     this.cluster = cluster;
     this.kubelet = kubelet;
@@ -221,7 +214,8 @@ final class ClusterHarness implements AutoCloseable {
     externalMetricsPort = metricsPort;
   }
 
-  private int metricsPort() {
+  @Override
+  protected int metricsPort() {
     if (externalMetricsPort != null) {
       return externalMetricsPort;
     }
@@ -292,91 +286,18 @@ final class ClusterHarness implements AutoCloseable {
     return allJobs().inNamespace(namespace);
   }
 
-  FeatureJob create(FeatureJob job) {
-    job.getMetadata().setNamespace(namespace);
-    return jobs().resource(job).create();
-  }
-
-  FeatureJobStatus status(String name) {
-    FeatureJob job = jobs().withName(name).get();
-    return job == null ? null : job.getStatus();
-  }
-
-  FeatureJobStatus awaitStatus(String name, String what, Predicate<FeatureJobStatus> condition) {
-    return await(name + ": " + what).atMost(TIMEOUT).pollInterval(POLL).ignoreExceptions()
-        .until(() -> status(name), s -> s != null && condition.test(s));
-  }
-
   // ------------------------------------------------------------------ pods and events
-
-  List<Pod> driverPods(String job) {
-    return admin.pods().inNamespace(namespace)
-        .withLabel(Labels.JOB, PodNames.jobLabelValue(job))
-        .withLabel(Labels.SPARK_ROLE, Labels.ROLE_DRIVER)
-        .list().getItems().stream()
-        .sorted(Comparator.comparing(ClusterHarness::attemptOf))
-        .toList();
-  }
 
   Optional<Pod> pod(String name) {
     return Optional.ofNullable(admin.pods().inNamespace(namespace).withName(name).get());
   }
 
-  static int attemptOf(Pod pod) {
-    return Integer.parseInt(pod.getMetadata().getLabels().get(Labels.ATTEMPT));
-  }
-
-  static String phaseOf(Pod pod) {
-    return pod.getStatus() == null ? null : pod.getStatus().getPhase();
-  }
-
   /** core/v1 Events about the FeatureJob {@code job}, by a field selector the real API server applies. */
-  List<Event> events(String job) {
+  @Override
+  public List<Event> events(String job) {
     return admin.v1().events().inNamespace(namespace)
         .withField("involvedObject.name", job).withField("involvedObject.kind", "FeatureJob")
         .list().getItems();
-  }
-
-  List<Event> events(String job, EventReason reason) {
-    return events(job).stream().filter(e -> reason.name().equals(e.getReason())).toList();
-  }
-
-  Event awaitEvent(String job, EventReason reason) {
-    return await(job + ": event " + reason).atMost(TIMEOUT).pollInterval(POLL).ignoreExceptions()
-        .until(() -> events(job, reason).stream().findFirst(), Optional::isPresent).get();
-  }
-
-  // ------------------------------------------------------------------ metrics
-
-  /** The value of one sample of {@code name} for this job with these extra labels, or null. */
-  Double metric(String name, String job, Map<String, String> labels) {
-    String body;
-    try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-          + metricsPort() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      body = response.body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    Map<String, String> all = new LinkedHashMap<>(labels);
-    all.put("namespace", namespace);
-    all.put("featurejob", job);
-    for (String line : body.split("\n")) {
-      if (!line.startsWith(name + "{")) {
-        continue;
-      }
-      String labelText = line.substring(name.length() + 1, line.lastIndexOf('}'));
-      boolean matches = all.entrySet().stream()
-          .allMatch(e -> labelText.contains(e.getKey() + "=\"" + e.getValue() + "\""));
-      if (matches) {
-        return Double.parseDouble(line.substring(line.lastIndexOf('}') + 1).trim().split(" ")[0]);
-      }
-    }
-    return null;
   }
 
   // ------------------------------------------------------------------ kubectl

@@ -1,12 +1,11 @@
 package io.featurejob.operator.cluster;
 
 import io.featurejob.operator.api.FeatureJob;
-import io.featurejob.operator.demo.Stories;
-import java.util.Map;
+import io.featurejob.operator.testing.TestJobs;
 
-/** FeatureJobs for the control-plane tests: back-offs of seconds. */
+/** FeatureJobs for the control-plane tests: back-offs of seconds, a yearly schedule. */
 final class ClusterJobs {
-  static final String TRACEBACK = Stories.TRACEBACK;
+  static final String TRACEBACK = TestJobs.TRACEBACK;
 
   /**
    * Yearly: the first run covers the newest due window and no further tick falls inside a test
@@ -17,9 +16,8 @@ final class ClusterJobs {
   private ClusterJobs() {}
 
   static FeatureJob job(String name, String initialBackoff, String maxBackoff, int alertAfter, int cap) {
-    FeatureJob job = Stories.job(name, name.replace('-', '_'), null, Map.of("team", "e2e"));
+    FeatureJob job = TestJobs.job(name, initialBackoff, maxBackoff, alertAfter, cap);
     job.getSpec().schedule = SCHEDULE;
-    job.getSpec().retryPolicy = Stories.retry(initialBackoff, 1.5, maxBackoff, 0.1, alertAfter, cap);
     return job;
   }
 }

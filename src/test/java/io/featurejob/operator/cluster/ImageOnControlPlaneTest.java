@@ -121,13 +121,8 @@ class ImageOnControlPlaneTest {
     FeatureJobStatus recovered = h.awaitStatus(name, "a success", s -> s.lastSuccessTime != null);
     assertEquals(0, recovered.consecutiveFailures);
     h.awaitEvent(name, EventReason.RunSucceeded);
-    await("runs_total from the container's /metrics").atMost(ClusterHarness.TIMEOUT).pollInterval(ClusterHarness.POLL)
-        .ignoreExceptions().untilAsserted(() -> assertEquals(1.0, h.metric("featurejob_runs_total", name,
-            Map.of("outcome", "Succeeded", "failure_class", FeatureJobMetrics.NO_FAILURE_CLASS))));
-    // Deleting the FeatureJob needs the operator to remove its finalizer.
-    h.admin.resources(FeatureJob.class).inNamespace(h.namespace).withName(name).delete();
-    await("FeatureJob deleted").atMost(ClusterHarness.TIMEOUT).pollInterval(ClusterHarness.POLL)
-        .until(() -> h.admin.resources(FeatureJob.class).inNamespace(h.namespace).withName(name).get() == null);
+    awaitOneSucceededRunInMetrics(name);
+    deleteThroughFinalizer(name);
 
     // Within the pod's memory limit (the heap is 75% of it, from the container's cgroup).
     long peakRssBytes = Long.parseLong(statusField(container.exec("cat", "/proc/1/status").stdout(), "VmHWM")
@@ -229,13 +224,24 @@ class ImageOnControlPlaneTest {
     FeatureJobStatus done = h.awaitStatus(job, "a success", s -> s.lastSuccessTime != null);
     assertEquals(1, done.history.size(), "one attempt: " + done.history);
     assertEquals(1, h.driverPods(job).size(), "the new leader adopted the running driver instead of launching another");
-    await("runs_total from the new leader").atMost(ClusterHarness.TIMEOUT).pollInterval(ClusterHarness.POLL)
-        .ignoreExceptions().untilAsserted(() -> assertEquals(1.0, h.metric("featurejob_runs_total", job,
-            Map.of("outcome", "Succeeded", "failure_class", FeatureJobMetrics.NO_FAILURE_CLASS))));
-    h.admin.resources(FeatureJob.class).inNamespace(h.namespace).withName(job).delete();
-    await("FeatureJob deleted").atMost(ClusterHarness.TIMEOUT).pollInterval(ClusterHarness.POLL)
-        .until(() -> h.admin.resources(FeatureJob.class).inNamespace(h.namespace).withName(job).get() == null);
+    awaitOneSucceededRunInMetrics(job);
+    deleteThroughFinalizer(job);
     assertTrue(standby.logs().contains("leading as " + standby.name()), standby.logs());
+  }
+
+  /** The /metrics of the container the harness reads count one successful run of {@code job}. */
+  private void awaitOneSucceededRunInMetrics(String job) {
+    await(job + ": runs_total from the container's /metrics").atMost(ClusterHarness.TIMEOUT)
+        .pollInterval(ClusterHarness.POLL).ignoreExceptions()
+        .untilAsserted(() -> assertEquals(1.0, h.value("featurejob_runs_total", job,
+            Map.of("outcome", "Succeeded", "failure_class", FeatureJobMetrics.NO_FAILURE_CLASS))));
+  }
+
+  /** Deletes {@code job}; it goes only once the operator in the container removed its finalizer. */
+  private void deleteThroughFinalizer(String job) {
+    h.admin.resources(FeatureJob.class).inNamespace(h.namespace).withName(job).delete();
+    await(job + " deleted").atMost(ClusterHarness.TIMEOUT).pollInterval(ClusterHarness.POLL)
+        .until(() -> h.admin.resources(FeatureJob.class).inNamespace(h.namespace).withName(job).get() == null);
   }
 
   private OperatorContainer start(Deployment deployment, String image) {

@@ -75,7 +75,7 @@ class StoriesOnControlPlaneTest {
     assertFalse(Conditions.isTrue(alerting, Conditions.PERMANENTLY_FAILED));
     assertEquals("Warning", h.awaitEvent(job, EventReason.AlertThresholdReached).getType());
     await("alerting metric").atMost(ClusterHarness.TIMEOUT).pollInterval(ClusterHarness.POLL).ignoreExceptions()
-        .until(() -> Double.valueOf(1.0).equals(h.metric("featurejob_alerting", job, Map.of())));
+        .until(() -> Double.valueOf(1.0).equals(h.value("featurejob_alerting", job, Map.of())));
 
     // `kubectl get fj` while alerting: the printer columns of DESIGN §2, in order.
     ClusterHarness.Result table = h.kubectlHere(null, "get", "fj", job);
@@ -100,8 +100,8 @@ class StoriesOnControlPlaneTest {
     assertEquals(1, h.events(job, EventReason.AlertThresholdReached).size(), "alert event not repeated");
     await("recovered metrics").atMost(ClusterHarness.TIMEOUT).pollInterval(ClusterHarness.POLL).ignoreExceptions()
         .untilAsserted(() -> {
-          assertEquals(0.0, h.metric("featurejob_alerting", job, Map.of()));
-          assertEquals(1.0, h.metric("featurejob_runs_total", job,
+          assertEquals(0.0, h.value("featurejob_alerting", job, Map.of()));
+          assertEquals(1.0, h.value("featurejob_runs_total", job,
               Map.of("outcome", "Succeeded", "failure_class", FeatureJobMetrics.NO_FAILURE_CLASS)));
         });
 

@@ -14,6 +14,7 @@ import io.featurejob.operator.api.Phase;
 import io.featurejob.operator.events.EventReason;
 import io.featurejob.operator.metrics.ScrapedSample;
 import io.featurejob.operator.policy.Conditions;
+import io.featurejob.operator.testing.TestJobs;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,10 +43,10 @@ class InvalidSpecTest {
 
   @Test
   void invalidSpecIsReportedOnceLaunchesNothingAndRunsOnceFixed() {
-    FeatureJob bad = TestJobs.hourly(BAD, "1s", "5s", 12, 10);
+    FeatureJob bad = TestJobs.job(BAD, "1s", "5s", 12, 10);
     bad.getSpec().schedule = "61 * * * *";
     h.create(bad);
-    h.create(TestJobs.hourly(GOOD, "1s", "5s", 3, 10));
+    h.create(TestJobs.job(GOOD, "1s", "5s", 3, 10));
 
     FeatureJobStatus invalid = h.awaitStatus(BAD, "phase Invalid", s -> s.phase == Phase.Invalid);
     Condition specValid = Conditions.find(invalid, Conditions.SPEC_VALID);

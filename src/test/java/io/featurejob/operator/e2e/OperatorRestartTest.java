@@ -15,6 +15,7 @@ import io.featurejob.operator.api.Times;
 import io.featurejob.operator.demo.DriverBehaviour;
 import io.featurejob.operator.demo.DriverScript;
 import io.featurejob.operator.events.EventReason;
+import io.featurejob.operator.testing.TestJobs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,7 +46,7 @@ class OperatorRestartTest {
   void driverThatFinishesWhileTheOperatorIsDownIsRecordedOnce() {
     String job = "restart-running";
     h.kubelet.script(job, DriverScript.always(DriverBehaviour.succeedAfter(Duration.ofSeconds(8))));
-    h.create(TestJobs.hourly(job, "1s", "5s", 3, 10));
+    h.create(TestJobs.job(job, "1s", "5s", 3, 10));
 
     FeatureJobStatus running = h.awaitStatus(job, "Running with a current attempt",
         s -> s.phase == Phase.Running && s.currentAttempt != null && s.currentAttempt.podName != null);
@@ -89,7 +90,7 @@ class OperatorRestartTest {
   void restartRightAfterAFailureWasRecordedLaunchesNoDuplicateAttempt() {
     String job = "restart-backoff";
     h.kubelet.script(job, DriverScript.always(DriverBehaviour.failAfter(Duration.ofMillis(300), 1, TestJobs.TRACEBACK)));
-    h.create(TestJobs.hourly(job, "3s", "3s", 5, 10));
+    h.create(TestJobs.job(job, "3s", "3s", 5, 10));
 
     // Stop right after the status of failure 1 was written, start a new instance during the back-off.
     FeatureJobStatus backingOff = h.awaitStatus(job, "BackingOff after failure 1",

@@ -17,6 +17,7 @@ import io.featurejob.operator.api.Phase;
 import io.featurejob.operator.demo.DriverBehaviour;
 import io.featurejob.operator.events.EventReason;
 import io.featurejob.operator.policy.Conditions;
+import io.featurejob.operator.testing.TestJobs;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -52,7 +53,7 @@ class UnblockTest {
     h.kubelet.script(JOB, (driver, cluster) -> fixed.get()
         ? DriverBehaviour.succeedAfter(Duration.ofMillis(500))
         : DriverBehaviour.failAfter(Duration.ofMillis(300), 1, TestJobs.TRACEBACK));
-    h.create(TestJobs.hourly(JOB, "1s", "2s", 1, 2));
+    h.create(TestJobs.job(JOB, "1s", "2s", 1, 2));
 
     FeatureJobStatus parked = h.awaitStatus(JOB, "PermanentlyFailed", s -> s.phase == Phase.PermanentlyFailed);
     assertEquals(2, parked.consecutiveFailures);
