@@ -29,7 +29,8 @@ KUBECTL="$(hack/cluster.sh bin)/kubectl"
 export FEATUREJOB_KUBECTL="$KUBECTL"
 echo "[e2e] KUBECONFIG=$KUBECONFIG; $("$KUBECTL" version 2>/dev/null | tr '\n' ' ')"
 
-"$KUBECTL" apply --server-side --force-conflicts -f crds/   # as README "Install" does
+# server-side, as README "Install" does; force: an earlier client-side apply may own the fields
+"$KUBECTL" apply --server-side --force-conflicts -f crds/
 "$KUBECTL" wait --for condition=Established --timeout=60s crd/featurejobs.featurejob.io
 
 # ImageOnControlPlaneTest runs the operator image as deploy/'s pod: build it when a container engine

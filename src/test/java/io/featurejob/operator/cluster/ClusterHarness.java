@@ -25,10 +25,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +58,6 @@ final class ClusterHarness extends FeatureJobHarness {
   final SimulatedCluster cluster;
   final SimulatedKubelet kubelet;
   final Clock clock = Clock.systemUTC();
-  private FeatureJobOperator operator;
-  private KubernetesClient operatorClient;
   /** The metrics port of an operator this harness did not start (a container), if any. */
   private Integer externalMetricsPort;
 
@@ -172,43 +166,38 @@ final class ClusterHarness extends FeatureJobHarness {
 
   // ------------------------------------------------------------------ operator lifecycle
 
-  /** Starts the operator as the chart's ServiceAccount, watching this namespace; waits for /readyz. */
-  void startOperator() {
-    if (operator != null) {
-      throw new IllegalStateException("the operator is already running");
-    }
-    operatorClient = tokenClient(admin, token(admin, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT));
-    operator = startOperator(operatorClient, namespace);
-    awaitReady(operator, TIMEOUT);
+  /** The operator authenticates as the chart's ServiceAccount only. */
+  @Override
+  protected KubernetesClient newOperatorClient() {
+    return tokenClient(admin, token(admin, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT));
+  }
+
+  /** Watching this namespace only, so tests never see each other's FeatureJobs. */
+  @Override
+  protected Map<String, String> operatorEnvironment() {
+    return environment(namespace);
   }
 
   static FeatureJobOperator startOperator(KubernetesClient client, String namespace) {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("FEATUREJOB_METRICS_BIND_ADDRESS", "127.0.0.1");
-    env.put("FEATUREJOB_METRICS_PORT", "0");
-    env.put("FEATUREJOB_WATCH_NAMESPACES", namespace);
-    env.put("FEATUREJOB_LEADER_ELECTION", "false");
     try {
-      return FeatureJobOperator.start(client, OperatorConfig.load(env), Clock.systemUTC(), false);
+      return FeatureJobOperator.start(client, OperatorConfig.load(environment(namespace)), Clock.systemUTC(), false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /**
-   * /readyz is 200 once every informer synced: an informer whose list or watch is forbidden by RBAC
-   * never gets there, so a permission missing from the chart fails the test here.
-   */
-  static void awaitReady(FeatureJobOperator operator, Duration timeout) {
-    HttpClient http = HttpClient.newHttpClient();
-    await("operator /readyz").atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-        .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.metricsPort()
-            + "/readyz")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+  private static Map<String, String> environment(String namespace) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("FEATUREJOB_METRICS_BIND_ADDRESS", "127.0.0.1");
+    env.put("FEATUREJOB_METRICS_PORT", "0");
+    env.put("FEATUREJOB_WATCH_NAMESPACES", namespace);
+    env.put("FEATUREJOB_LEADER_ELECTION", "false");
+    return env;
   }
 
   /** Metrics are read from an operator running elsewhere (the image under test) on this port. */
   void useExternalOperator(int metricsPort) {
-    if (operator != null) {
+    if (operatorRunning()) {
       throw new IllegalStateException("the harness already runs an operator");
     }
     externalMetricsPort = metricsPort;
@@ -216,29 +205,7 @@ final class ClusterHarness extends FeatureJobHarness {
 
   @Override
   protected int metricsPort() {
-    if (externalMetricsPort != null) {
-      return externalMetricsPort;
-    }
-    if (operator == null) {
-      throw new IllegalStateException("no operator is running");
-    }
-    return operator.metricsPort();
-  }
-
-  void stopOperator() {
-    if (operator != null) {
-      operator.close();
-      operator = null;
-    }
-    if (operatorClient != null) {
-      operatorClient.close();
-      operatorClient = null;
-    }
-  }
-
-  void restartOperator() {
-    stopOperator();
-    startOperator();
+    return externalMetricsPort != null ? externalMetricsPort : super.metricsPort();
   }
 
   /**

@@ -2,17 +2,12 @@ package io.featurejob.operator.e2e;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.featurejob.operator.config.OperatorConfig;
-import io.featurejob.operator.controller.FeatureJobOperator;
 import io.featurejob.operator.demo.EmbeddedApiServer;
 import io.featurejob.operator.demo.SimulatedCluster;
 import io.featurejob.operator.demo.SimulatedKubelet;
 import io.featurejob.operator.testing.FeatureJobHarness;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -30,8 +25,6 @@ final class E2eHarness extends FeatureJobHarness {
   final SimulatedCluster cluster;
   final SimulatedKubelet kubelet;
   final Clock clock = Clock.systemUTC();
-  private FeatureJobOperator operator;
-  private KubernetesClient operatorClient;
 
   private E2eHarness(EmbeddedApiServer api, SimulatedCluster cluster, SimulatedKubelet kubelet) {
     super(api.client(), NAMESPACE, TIMEOUT, POLL);
@@ -58,43 +51,16 @@ final class E2eHarness extends FeatureJobHarness {
     }
   }
 
-  // ------------------------------------------------------------------ operator lifecycle
+  // ------------------------------------------------------------------ operator
 
-  void startOperator() {
-    if (operator != null) {
-      throw new IllegalStateException("the operator is already running");
-    }
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("FEATUREJOB_METRICS_BIND_ADDRESS", "127.0.0.1");
-    env.put("FEATUREJOB_METRICS_PORT", "0");
-    operatorClient = api.newClient();
-    try {
-      operator = FeatureJobOperator.start(operatorClient, OperatorConfig.load(env), clock, false);
-    } catch (IOException e) {
-      operatorClient.close();
-      throw new UncheckedIOException(e);
-    }
+  @Override
+  protected KubernetesClient newOperatorClient() {
+    return api.newClient();
   }
 
-  /** Stops the operator (as a pod being killed would); the API server and the kubelet keep going. */
-  void stopOperator() {
-    if (operator != null) {
-      operator.close();
-      operator = null;
-    }
-    if (operatorClient != null) {
-      operatorClient.close();
-      operatorClient = null;
-    }
-  }
-
-  void restartOperator() {
-    stopOperator();
-    startOperator();
-  }
-
-  boolean operatorRunning() {
-    return operator != null;
+  @Override
+  protected Map<String, String> operatorEnvironment() {
+    return Map.of("FEATUREJOB_METRICS_BIND_ADDRESS", "127.0.0.1", "FEATUREJOB_METRICS_PORT", "0");
   }
 
   @Override
@@ -110,11 +76,4 @@ final class E2eHarness extends FeatureJobHarness {
     }
   }
 
-  @Override
-  protected int metricsPort() {
-    if (operator == null) {
-      throw new IllegalStateException("the operator is not running");
-    }
-    return operator.metricsPort();
-  }
 }

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.featurejob.operator.api.FeatureJob;
 import io.featurejob.operator.api.FeatureJobStatus;
 import io.featurejob.operator.api.Labels;
+import io.featurejob.operator.config.OperatorConfig;
+import io.featurejob.operator.controller.FeatureJobOperator;
 import io.featurejob.operator.events.EventReason;
 import io.featurejob.operator.metrics.ScrapedSample;
 import io.featurejob.operator.spark.PodNames;
@@ -17,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -38,6 +41,8 @@ public abstract class FeatureJobHarness implements AutoCloseable {
   private final Duration timeout;
   private final Duration poll;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private FeatureJobOperator operator;
+  private KubernetesClient operatorClient;
 
   protected FeatureJobHarness(KubernetesClient reader, String namespace, Duration timeout, Duration poll) {
     this.reader = reader;
@@ -46,8 +51,61 @@ public abstract class FeatureJobHarness implements AutoCloseable {
     this.poll = poll;
   }
 
-  /** Port of the running operator's metrics server; throws when none runs. */
-  protected abstract int metricsPort();
+  // ------------------------------------------------------------------ the operator, in this JVM
+
+  /** A client for a new operator instance, with the identity the operator should have. */
+  protected abstract KubernetesClient newOperatorClient();
+
+  /** The operator's settings, as FEATUREJOB_* variables ({@link OperatorConfig#load}). */
+  protected abstract Map<String, String> operatorEnvironment();
+
+  /** Starts the operator with {@link #newOperatorClient()}; returns once /readyz answers 200. */
+  public void startOperator() {
+    if (operator != null) {
+      throw new IllegalStateException("the operator is already running");
+    }
+    operatorClient = newOperatorClient();
+    try {
+      operator = FeatureJobOperator.start(operatorClient, OperatorConfig.load(operatorEnvironment()), Clock.systemUTC(),
+          false);
+    } catch (IOException | RuntimeException e) {
+      operatorClient.close();
+      operatorClient = null;
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
+    // /readyz is 200 once every informer synced: an informer whose list or watch is forbidden never gets there
+    await("operator /readyz").atMost(timeout).pollInterval(poll).ignoreExceptions()
+        .until(() -> httpGet("/readyz").statusCode() == 200);
+  }
+
+  /** Stops the operator (as a pod being killed would); the API server and the kubelet keep going. */
+  public void stopOperator() {
+    if (operator != null) {
+      operator.close();
+      operator = null;
+    }
+    if (operatorClient != null) {
+      operatorClient.close();
+      operatorClient = null;
+    }
+  }
+
+  public void restartOperator() {
+    stopOperator();
+    startOperator();
+  }
+
+  public boolean operatorRunning() {
+    return operator != null;
+  }
+
+  /** Port of the metrics server of the operator this harness runs; throws when none runs. */
+  protected int metricsPort() {
+    if (operator == null) {
+      throw new IllegalStateException("the operator is not running");
+    }
+    return operator.metricsPort();
+  }
 
   // ------------------------------------------------------------------ FeatureJobs
 
