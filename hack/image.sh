@@ -129,7 +129,13 @@ build() {
     args+=(-v "$HOME/.m2:/root/.m2")
   fi
   log "$eng build ${args[*]} -t $IMAGE"
-  $eng build "${args[@]}" -t "$IMAGE" "$ROOT"
+  if ! $eng build "${args[@]}" -t "$IMAGE" "$ROOT"; then
+    [ "${FEATUREJOB_IMAGE_BASES:-public}" = local ] \
+      || log "hint: the bases are short names (podman needs unqualified-search-registries in" \
+              "/etc/containers/registries.conf); where no container registry is reachable," \
+              "FEATUREJOB_IMAGE_BASES=local builds them from Debian packages"
+    die "$eng build failed"
+  fi
   log "$IMAGE built in $(( $(date +%s) - started ))s"
 }
 
