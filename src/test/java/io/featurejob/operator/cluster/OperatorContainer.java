@@ -113,18 +113,24 @@ final class OperatorContainer implements AutoCloseable {
       run.addAll(volumeMounts(admin, workDir, namespace, pod, container));
       run.addAll(environment(admin, container, metricsPort));
       if (container.getCommand() != null && !container.getCommand().isEmpty()) {
-        run.add("--entrypoint=" + String.join(" ", container.getCommand()));
+        // the chart relies on the image's ENTRYPOINT; docker and podman spell an override differently
+        throw new IllegalArgumentException("a container command is not translated: " + container.getCommand());
       }
       run.add(image);
       run.addAll(Objects.requireNonNullElse(container.getArgs(), List.of()));
 
-      ClusterHarness.Result started = exec(run, Duration.ofMinutes(2));
-      if (started.exitCode() != 0) {
-        throw new IllegalStateException("container did not start: " + started.output());
-      }
       OperatorContainer operator = new OperatorContainer(engine, name, metricsPort, pod, workDir, token);
-      operator.awaitProbe(container.getStartupProbe().getHttpGet().getPath());
-      return operator;
+      try {
+        ClusterHarness.Result started = exec(run, Duration.ofMinutes(2));
+        if (started.exitCode() != 0) {
+          throw new IllegalStateException("container did not start: " + started.output());
+        }
+        operator.awaitProbe(container.getStartupProbe().getHttpGet().getPath());
+        return operator;
+      } catch (RuntimeException | AssertionError e) {
+        operator.close(); // no container or token file left behind
+        throw e;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
