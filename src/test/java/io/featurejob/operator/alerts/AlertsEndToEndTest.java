@@ -22,10 +22,10 @@ import io.featurejob.operator.api.Phase;
 import io.featurejob.operator.demo.DriverBehaviour;
 import io.featurejob.operator.demo.DriverScript;
 import io.featurejob.operator.demo.Stories;
+import io.featurejob.operator.testing.Ports;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -39,7 +39,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -96,7 +95,7 @@ class AlertsEndToEndTest {
     webhook = Webhook.start();
     operator = OperatorHarness.start();
 
-    int alertmanagerPort = freePort();
+    int alertmanagerPort = Ports.freeLoopbackPort();
     Files.writeString(work.resolve("alertmanager.yml"), alertmanagerConfig(webhook.url()));
     alertmanager = launch("alertmanager", List.of(alertmanagerBin.toString(),
         "--config.file=" + work.resolve("alertmanager.yml"),
@@ -104,7 +103,7 @@ class AlertsEndToEndTest {
         "--web.listen-address=127.0.0.1:" + alertmanagerPort,
         "--cluster.listen-address="));
 
-    prometheusPort = freePort();
+    prometheusPort = Ports.freeLoopbackPort();
     Files.writeString(work.resolve("prometheus.yml"), """
         global:
           scrape_interval: 1s
@@ -333,12 +332,6 @@ class AlertsEndToEndTest {
       }
     }
     return out.toString();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    }
   }
 
   private void awaitHttp200(String url) throws Exception {

@@ -5,8 +5,6 @@ import io.featurejob.operator.testing.TestJobs;
 
 /** FeatureJobs for the control-plane tests: back-offs of seconds, a yearly schedule. */
 final class ClusterJobs {
-  static final String TRACEBACK = TestJobs.TRACEBACK;
-
   /**
    * Yearly: the first run covers the newest due window and no further tick falls inside a test
    * (with @hourly a test crossing the full hour saw the next window's run start).

@@ -73,7 +73,7 @@ class ImageOnControlPlaneTest {
   }
 
   @Test
-  void theImageRunsTheOperatorAsDeployedAndStopsCleanlyOnSigterm() {
+  void theImageRunsTheOperatorAsDeployedAndStopsCleanlyOnSigterm() throws IOException {
     String image = imageUnderTest();
     // The image itself is non-root (runAsNonRoot needs a numeric non-zero user when a pod sets none).
     assertEquals(UID + ":" + UID, OperatorContainer.imageConfig(image, "{{.Config.User}}"));
@@ -82,7 +82,7 @@ class ImageOnControlPlaneTest {
     ClusterHarness.Result install = ClusterHarness.kubectl(null, "apply", "--server-side", "-f", "crds/", "-f", "deploy/");
     assertEquals(0, install.exitCode(), install.output());
     h = ClusterHarness.withoutOperator("image");
-    String sparkIdentity = read(Path.of("deploy", "job-namespace", "featurejob-spark.yaml"))
+    String sparkIdentity = Files.readString(Path.of("deploy", "job-namespace", "featurejob-spark.yaml"))
         .replaceAll("(?m)namespace: featurejob-jobs$", "namespace: " + h.namespace);
     ClusterHarness.Result spark = ClusterHarness.kubectl(sparkIdentity, "apply", "-f", "-");
     assertEquals(0, spark.exitCode(), spark.output());
@@ -282,13 +282,5 @@ class ImageOnControlPlaneTest {
     Matcher m = Pattern.compile("(?m)^" + field + ":\\s*(.+)$").matcher(procStatus);
     assertTrue(m.find(), field + " in /proc/1/status:\n" + procStatus);
     return m.group(1).trim();
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

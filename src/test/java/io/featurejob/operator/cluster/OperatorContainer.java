@@ -15,9 +15,9 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.featurejob.operator.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -95,7 +95,7 @@ final class OperatorContainer implements AutoCloseable {
     Container container = pod.getContainers().get(0);
     List<String> engine = engineCommand();
     String name = "featurejob-operator-e2e-" + UUID.randomUUID().toString().substring(0, 8);
-    int metricsPort = freePort();
+    int metricsPort = Ports.freeLoopbackPort();
     try {
       Path workDir = Files.createTempDirectory("featurejob-operator-pod");
       String token = ClusterHarness.token(admin, namespace, pod.getServiceAccountName());
@@ -348,14 +348,6 @@ final class OperatorContainer implements AutoCloseable {
 
   private static void readableDirectory(Path dir) throws IOException {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static ClusterHarness.Result exec(List<String> command, Duration timeout) {

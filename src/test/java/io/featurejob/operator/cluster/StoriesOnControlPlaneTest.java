@@ -29,6 +29,7 @@ import io.featurejob.operator.demo.Stories;
 import io.featurejob.operator.events.EventReason;
 import io.featurejob.operator.metrics.FeatureJobMetrics;
 import io.featurejob.operator.policy.Conditions;
+import io.featurejob.operator.testing.TestJobs;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -218,9 +219,7 @@ class StoriesOnControlPlaneTest {
     h = ClusterHarness.start("unblock");
     String job = "unblock-features";
     AtomicBoolean fixed = new AtomicBoolean(false);
-    h.kubelet.script(job, (driver, cluster) -> fixed.get()
-        ? DriverBehaviour.succeedAfter(Duration.ofMillis(500))
-        : DriverBehaviour.failAfter(Duration.ofMillis(300), 1, ClusterJobs.TRACEBACK));
+    h.kubelet.script(job, TestJobs.userCodeErrorUntil(fixed));
     h.create(ClusterJobs.job(job, "1s", "2s", 1, 2));
 
     FeatureJobStatus parked = h.awaitStatus(job, "PermanentlyFailed", s -> s.phase == Phase.PermanentlyFailed);

@@ -14,7 +14,6 @@ import io.featurejob.operator.api.HistoryEntry;
 import io.featurejob.operator.api.Labels;
 import io.featurejob.operator.api.Outcome;
 import io.featurejob.operator.api.Phase;
-import io.featurejob.operator.demo.DriverBehaviour;
 import io.featurejob.operator.events.EventReason;
 import io.featurejob.operator.policy.Conditions;
 import io.featurejob.operator.testing.TestJobs;
@@ -50,9 +49,7 @@ class UnblockTest {
   @Test
   void parkedJobLaunchesNothingUntilUnblockedThenContinuesItsAttempts() {
     AtomicBoolean fixed = new AtomicBoolean(false);
-    h.kubelet.script(JOB, (driver, cluster) -> fixed.get()
-        ? DriverBehaviour.succeedAfter(Duration.ofMillis(500))
-        : DriverBehaviour.failAfter(Duration.ofMillis(300), 1, TestJobs.TRACEBACK));
+    h.kubelet.script(JOB, TestJobs.userCodeErrorUntil(fixed));
     h.create(TestJobs.job(JOB, "1s", "2s", 1, 2));
 
     FeatureJobStatus parked = h.awaitStatus(JOB, "PermanentlyFailed", s -> s.phase == Phase.PermanentlyFailed);
