@@ -243,9 +243,13 @@ class AlertsEndToEndTest {
         r -> r.size() == 1, "Prometheus scraped the flaky job's failures");
     System.out.println("== " + FLAKY + ": max consecutive failures seen by Prometheus: " + seen.get(0).at("/value/1").asText());
 
-    // Long enough after the recovery for any notification to have been evaluated, grouped and sent.
-    Thread.sleep(5_000);
-    assertTrue(query("ALERTS{featurejob=\"" + FLAKY + "\"}").isEmpty(), "no alert is pending or firing for " + FLAKY);
+    // Absence over a window of evaluations, not after a fixed sleep: Prometheus must evaluate the rules
+    // several times on data scraped after the recovery, and no evaluation may show an alert for FLAKY.
+    Instant recoveredAt = Instant.now();
+    int evaluations = awaitRuleEvaluationsAfter(recoveredAt.plusSeconds(2), 5,
+        () -> assertTrue(query("ALERTS{featurejob=\"" + FLAKY + "\"}").isEmpty(),
+            "no alert is pending or firing for " + FLAKY));
+    System.out.println("== " + FLAKY + ": no alert over " + evaluations + " rule evaluations after the recovery");
     assertTrue(query("count_over_time(ALERTS{featurejob=\"" + FLAKY + "\"}[10m])").isEmpty(),
         "no alert was ever pending or firing for " + FLAKY);
     List<Webhook.Received> aboutFlaky = webhook.all().stream()
@@ -380,6 +384,41 @@ class AlertsEndToEndTest {
       Thread.sleep(250);
     }
     throw new AssertionError(what + ": " + promql + " -> " + last + logs());
+  }
+
+  /** A check run once per rule evaluation. */
+  @FunctionalInterface
+  interface Check {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code check} after each new evaluation of Prometheus' rule groups that started after
+   * {@code after}, until {@code count} such evaluations were seen; returns how many were checked.
+   * Evaluation times come from Prometheus' own /api/v1/rules, so a loaded machine only makes this
+   * take longer, never pass vacuously.
+   */
+  private int awaitRuleEvaluationsAfter(Instant after, int count, Check check) throws Exception {
+    Instant deadline = Instant.now().plus(WAIT);
+    java.util.Set<Instant> seen = new java.util.HashSet<>();
+    while (Instant.now().isBefore(deadline)) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + prometheusPort + "/api/v1/rules")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Instant newest = null;
+      for (JsonNode group : JSON.readTree(response.body()).at("/data/groups")) {
+        Instant evaluated = java.time.OffsetDateTime.parse(group.path("lastEvaluation").asText("1970-01-01T00:00:00Z")).toInstant();
+        newest = newest == null || evaluated.isAfter(newest) ? evaluated : newest;
+      }
+      if (newest != null && newest.isAfter(after) && seen.add(newest)) {
+        check.run();
+        if (seen.size() >= count) {
+          return seen.size();
+        }
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("only " + seen.size() + " rule evaluations after " + after + " within " + WAIT + logs());
   }
 
   /** Alertmanager's webhook receiver: records every notification with its arrival time. */
