@@ -265,14 +265,14 @@ class ClassifierTest {
 
   @Test
   void userRuleIsTriedBeforeTheBuiltIns() {
-    // PySpark raises MemoryError in a Python worker; the user wants that handled as OOM of the driver,
-    // although the built-ins would call the traceback user code.
+    // PySpark raises MemoryError in a Python worker; the built-ins call it OutOfMemory too, but the
+    // user's own rule is tried first and is the one named.
     ClassificationRule pythonMemory = new ClassificationRule("python-memory-error", FailureClass.OutOfMemory,
         Component.Driver, null, null, null, null, null, List.of("^MemoryError"), MemoryTarget.Driver);
     String log = "Traceback (most recent call last):\n  File \"features.py\", line 3\nMemoryError";
     Evidence evidence = Evidence.fromPods(failedDriver("Error", 1, log), List.of());
 
-    assertEquals("builtin:python-traceback", Classifier.defaults().classify(evidence).rule());
+    assertEquals("builtin:oom-message", Classifier.defaults().classify(evidence).rule());
 
     Classification c = Classifier.withExtraRules(List.of(pythonMemory)).classify(evidence);
     assertEquals(FailureClass.OutOfMemory, c.failureClass());

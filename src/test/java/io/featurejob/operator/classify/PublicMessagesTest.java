@@ -33,13 +33,18 @@ import org.junit.jupiter.api.Test;
 class PublicMessagesTest {
 
   private static final String RESOURCE = "public-messages.yaml";
+  private static final String TUNING = "tuning";
+  private static final String HOLDOUT = "holdout";
+  private static final int HOLDOUT_MISSES = 8;
 
   /**
-   * Misses measured with the built-in rules as they were when the corpus was collected (71 of 118
-   * right). A rule change that misclassifies one more of these messages fails the build: either fix
-   * the rule, or, if the expected class was wrong, fix the entry and say why in its note.
+   * Misses measured after the rule work, per set (README "Classification accuracy"). The tuning set
+   * is what the rules were written against; the held-out set was collected afterwards and never tuned
+   * on. A rule change that misclassifies one more message of either set fails the build: fix the
+   * rule, or, if the expected class was wrong, fix the entry and say why in its note. Do not tune on
+   * the held-out set; move an entry into the tuning set if you must, and say so.
    */
-  private static final int MAX_MISSES = 47;
+  private static final Map<String, Integer> MAX_MISSES = Map.of(TUNING, 0, HOLDOUT, HOLDOUT_MISSES);
 
   private static final int MIN_ENTRIES = 100;
   private static final Set<String> WHERE = Set.of(
@@ -53,8 +58,8 @@ class PublicMessagesTest {
    * @param reason the waiting, terminated, pod status or disruption reason, where {@code where} needs one
    * @param exitCode the driver container's exit code for driver-log/terminated (default 1)
    */
-  record Entry(String id, String source, String where, FailureClass expected, String message, String reason,
-      Integer exitCode) {}
+  record Entry(String id, String set, String source, String where, FailureClass expected, String message,
+      String reason, Integer exitCode) {}
 
   /** What the operator concluded, and by which rule. */
   record Outcome(FailureClass failureClass, String rule) {}
@@ -69,6 +74,7 @@ class PublicMessagesTest {
       assertTrue(e.source().startsWith("https://"), e.id() + ": source must be a public URL, got " + e.source());
       assertTrue(WHERE.contains(e.where()), e.id() + ": unknown where '" + e.where() + "', expected one of " + WHERE);
       assertFalse(e.message().isBlank(), e.id() + ": empty message");
+      assertTrue(MAX_MISSES.containsKey(e.set()), e.id() + ": unknown set '" + e.set() + "'");
       if (Set.of("terminated", "waiting", "pod-status", "disruption").contains(e.where())) {
         assertTrue(e.reason() != null && !e.reason().isBlank(), e.id() + ": where " + e.where() + " needs a reason");
       }
@@ -76,8 +82,17 @@ class PublicMessagesTest {
   }
 
   @Test
-  void classifiesPublicMessagesAtLeastAsWellAsWhenTheRulesWereLastTuned() throws IOException {
-    List<Entry> entries = load();
+  void classifiesTheTuningSetAtLeastAsWellAsWhenTheRulesWereLastTuned() throws IOException {
+    assertAccuracy(TUNING);
+  }
+
+  @Test
+  void classifiesTheHeldOutSetAtLeastAsWellAsWhenItWasFirstMeasured() throws IOException {
+    assertAccuracy(HOLDOUT);
+  }
+
+  private static void assertAccuracy(String set) throws IOException {
+    List<Entry> entries = load().stream().filter(e -> e.set().equals(set)).toList();
     Map<FailureClass, int[]> byClass = new EnumMap<>(FailureClass.class);
     List<String> misses = new ArrayList<>();
     for (Entry e : entries) {
@@ -91,9 +106,9 @@ class PublicMessagesTest {
             e.id(), e.expected(), got.failureClass(), got.rule()));
       }
     }
-    System.out.println(table(byClass, entries.size(), misses));
-    assertTrue(misses.size() <= MAX_MISSES, misses.size() + " of " + entries.size()
-        + " public messages misclassified, at most " + MAX_MISSES + " allowed:\n" + String.join("\n", misses));
+    System.out.println("\n" + set + " set:" + table(byClass, entries.size(), misses));
+    assertTrue(misses.size() <= MAX_MISSES.get(set), misses.size() + " of " + entries.size() + " " + set
+        + " messages misclassified, at most " + MAX_MISSES.get(set) + " allowed:\n" + String.join("\n", misses));
   }
 
   /** The path each kind of text takes into the operator. */
@@ -172,7 +187,7 @@ class PublicMessagesTest {
     List<Entry> entries = new ArrayList<>();
     for (JsonNode n : root.path("entries")) {
       String id = text(n, "id");
-      entries.add(new Entry(id, text(n, "source"), text(n, "where"),
+      entries.add(new Entry(id, n.path("set").asText(TUNING), text(n, "source"), text(n, "where"),
           FailureClass.valueOf(text(n, "expectedClass")), text(n, "message"),
           n.hasNonNull("reason") ? n.get("reason").asText() : null,
           n.hasNonNull("exitCode") ? n.get("exitCode").asInt() : null));
