@@ -35,16 +35,16 @@ class PublicMessagesTest {
   private static final String RESOURCE = "public-messages.yaml";
   private static final String TUNING = "tuning";
   private static final String HOLDOUT = "holdout";
-  private static final int HOLDOUT_MISSES = 5;
 
   /**
-   * Misses measured after the rule work, per set (README "Classification accuracy"). The tuning set
+   * Misses measured after the rule work, per set: 0 of 144 and 5 of 16 (README "Classification
+   * accuracy"). The tuning set
    * is what the rules were written against; the held-out set was collected afterwards and never tuned
    * on. A rule change that misclassifies one more message of either set fails the build: fix the
    * rule, or, if the expected class was wrong, fix the entry and say why in its note. Do not tune on
    * the held-out set; move an entry into the tuning set if you must, and say so.
    */
-  private static final Map<String, Integer> MAX_MISSES = Map.of(TUNING, 0, HOLDOUT, HOLDOUT_MISSES);
+  private static final Map<String, Integer> MAX_MISSES = Map.of(TUNING, 0, HOLDOUT, 5);
 
   private static final int MIN_ENTRIES = 100;
   private static final Set<String> WHERE = Set.of(
