@@ -3,6 +3,7 @@ package io.featurejob.operator.config;
 import io.featurejob.operator.api.Defaults;
 import io.featurejob.operator.api.GoDuration;
 import io.featurejob.operator.policy.ResolvedSpec;
+import io.featurejob.operator.policy.SparkAllowList;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -74,6 +75,17 @@ public final class OperatorConfig {
       "restrictedSecurityContext", "true",
       "Run Spark pods as non-root with seccompProfile RuntimeDefault and no privilege escalation.",
       ValueParsers::bool);
+  public static final ConfigOption<List<String>> SPARK_SERVICE_ACCOUNTS = ConfigOption.of(
+      "sparkServiceAccounts", Defaults.SERVICE_ACCOUNT,
+      "ServiceAccounts a FeatureJob may name in spec.spark.serviceAccountName, comma-separated; * = any."
+          + " Others make the job Invalid.",
+      ValueParsers.nonEmptyCommaList(ValueParsers::serviceAccountOrAny));
+  public static final ConfigOption<List<String>> SPARK_IMAGES = ConfigOption.of(
+      "sparkImages", "apache/spark",
+      "Images a FeatureJob may use in spec.spark.image, comma-separated: a repository (apache/spark allows"
+          + " its tags and digests), a prefix ending in / (registry.example.com/ml/), or * = any. Others make"
+          + " the job Invalid.",
+      ValueParsers.nonEmptyCommaList(ValueParsers::imageEntry));
   public static final ConfigOption<List<String>> METRICS_OWNER_LABELS = ConfigOption.of(
       "metricsOwnerLabels", "team,owner",
       "FeatureJob label keys copied into featurejob_info (names sanitized to snake_case), comma-separated.",
@@ -120,6 +132,8 @@ public final class OperatorConfig {
       LEADER_ELECTION_NAMESPACE,
       LEADER_ELECTION_LEASE_NAME,
       RESTRICTED_SECURITY_CONTEXT,
+      SPARK_SERVICE_ACCOUNTS,
+      SPARK_IMAGES,
       METRICS_OWNER_LABELS,
       RECONCILE_THREADS,
       DEFAULT_INITIAL_BACKOFF,
@@ -245,6 +259,11 @@ public final class OperatorConfig {
   public String leaderElectionLeaseName() { return get(LEADER_ELECTION_LEASE_NAME); }
 
   public boolean restrictedSecurityContext() { return get(RESTRICTED_SECURITY_CONTEXT); }
+
+  /** What spec.spark.serviceAccountName and spec.spark.image may name. */
+  public SparkAllowList sparkAllowList() {
+    return new SparkAllowList(new LinkedHashSet<>(get(SPARK_SERVICE_ACCOUNTS)), get(SPARK_IMAGES));
+  }
 
   public List<String> metricsOwnerLabels() { return get(METRICS_OWNER_LABELS); }
 

@@ -115,6 +115,31 @@ final class ValueParsers {
     return text;
   }
 
+  /** A ServiceAccount name, or {@code *} for any. */
+  static String serviceAccountOrAny(String text) {
+    return text.equals("*") ? text : resourceName(text);
+  }
+
+  /** An image allow-list entry (policy.SparkAllowList): no whitespace. */
+  static String imageEntry(String text) {
+    if (text.chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalArgumentException("'" + text + "' is not an image or image prefix");
+    }
+    return text;
+  }
+
+  /** Like {@link #commaList} but at least one item: an empty allow-list would refuse every job. */
+  static <T> Function<String, List<T>> nonEmptyCommaList(Function<String, T> item) {
+    Function<String, List<T>> list = commaList(item);
+    return text -> {
+      List<T> out = list.apply(text);
+      if (out.isEmpty()) {
+        throw new IllegalArgumentException("must name at least one entry (* allows any)");
+      }
+      return out;
+    };
+  }
+
   /** Comma-separated items, blanks dropped, each checked by {@code item}; empty text = empty list. */
   static <T> Function<String, List<T>> commaList(Function<String, T> item) {
     return text -> {

@@ -60,7 +60,7 @@ public final class FeatureJobOperator implements AutoCloseable {
     CapacityProfile profile = config.capacityProfileFile()
         .map(CapacityProfiles::load)
         .orElseGet(() -> CapacityProfiles.named(config.capacityProfile()));
-    SpecResolver resolver = new SpecResolver(config.defaultRetry());
+    SpecResolver resolver = new SpecResolver(config.defaultRetry(), config.sparkAllowList());
     FeatureJobMetrics metrics = new FeatureJobMetrics(config.metricsOwnerLabels());
 
     Leadership leadership = config.leaderElection() ? new Leadership(client,

@@ -47,10 +47,17 @@ public final class SpecResolver {
       Defaults.MAX_CONSECUTIVE_FAILURES);
 
   private final ResolvedSpec.Retry retryDefaults;
+  private final SparkAllowList allowList;
 
   /** @param retryDefaults used for each retryPolicy field a FeatureJob leaves out */
   public SpecResolver(ResolvedSpec.Retry retryDefaults) {
+    this(retryDefaults, SparkAllowList.UNRESTRICTED);
+  }
+
+  /** @param allowList the ServiceAccounts and images the operator may launch Spark pods with */
+  public SpecResolver(ResolvedSpec.Retry retryDefaults, SparkAllowList allowList) {
     this.retryDefaults = retryDefaults;
+    this.allowList = Objects.requireNonNull(allowList, "allowList");
   }
 
   public Result resolve(FeatureJobSpec spec) {
@@ -71,6 +78,9 @@ public final class SpecResolver {
     int historyLimit = range(errors, "historyLimit", spec.historyLimit, Defaults.HISTORY_LIMIT, 1, 100);
 
     ResolvedSpec.Spark spark = spark(errors, spec.spark);
+    if (spark != null) {
+      errors.addAll(allowList.check(spark.image(), spark.serviceAccountName(), spark.sparkConf()));
+    }
     ResolvedSpec.Capacity capacity = capacity(errors, spec.capacity);
     ResolvedSpec.Retry retry = retry(errors, spec.retryPolicy);
     ResolvedSpec.Escalation escalation = escalation(errors, spec.memoryEscalation);
