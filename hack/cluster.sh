@@ -10,6 +10,8 @@
 # Environment:
 #   FEATUREJOB_CLUSTER_CACHE  where binaries are built and kept (default ~/.cache/featurejob-cluster)
 #   FEATUREJOB_CLUSTER_STATE  certificates, kubeconfig, etcd data, logs, PIDs (default <repo>/.cluster)
+#   FEATUREJOB_CLUSTER_AUDIT_POLICY=file  kube-apiserver writes an audit log by this policy to
+#                           <state>/logs/audit.log (hack/rbac/spark-driver-audit.sh records Spark's calls)
 #   FEATUREJOB_CLUSTER_SCHEDULER=1  also start kube-scheduler (off: the e2e suite's simulated
 #                           kubelet binds pods itself through the pods/binding subresource)
 #
@@ -233,7 +235,11 @@ up() {
   wait_for etcd 60 curl -fsS "http://127.0.0.1:$etcd_port/health" || { tail -20 "$STATE/logs/etcd.log" >&2; down; exit 1; }
 
   local pki="$STATE/pki"
-  start kube-apiserver "$K8S_BIN/kube-apiserver" \
+  local audit=()
+  if [ -n "${FEATUREJOB_CLUSTER_AUDIT_POLICY:-}" ]; then
+    audit=(--audit-policy-file "$FEATUREJOB_CLUSTER_AUDIT_POLICY" --audit-log-path "$STATE/logs/audit.log")
+  fi
+  start kube-apiserver "$K8S_BIN/kube-apiserver" "${audit[@]}" \
     --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" \
     --etcd-servers "http://127.0.0.1:$etcd_port" \
     --cert-dir "$pki" --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" \
@@ -249,14 +255,15 @@ up() {
   wait_for kube-apiserver 120 curl -fsS --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" \
     "https://127.0.0.1:$APISERVER_PORT/readyz" || { tail -30 "$STATE/logs/kube-apiserver.log" >&2; down; exit 1; }
 
-  # Garbage collection of owned pods, ServiceAccounts and their tokens, namespace deletion. No node
+  # Garbage collection of owned pods, ServiceAccounts and their tokens, namespace deletion, and the
+  # aggregation of labelled ClusterRoles into view/edit/admin (the chart's FeatureJob roles). No node
   # lifecycle controller: the simulated nodes send no heartbeats and would be tainted unreachable.
   start kube-controller-manager "$K8S_BIN/kube-controller-manager" \
     --kubeconfig "$STATE/controller-manager.kubeconfig" \
     --authentication-kubeconfig "$STATE/controller-manager.kubeconfig" \
     --authorization-kubeconfig "$STATE/controller-manager.kubeconfig" \
     --bind-address 127.0.0.1 --secure-port "$kcm_port" --leader-elect=false \
-    --controllers garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,namespace-controller,root-ca-certificate-publisher-controller \
+    --controllers garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,namespace-controller,root-ca-certificate-publisher-controller,clusterrole-aggregation-controller \
     --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
     --use-service-account-credentials=true --v 1
   if [ "${FEATUREJOB_CLUSTER_SCHEDULER:-0}" = 1 ]; then

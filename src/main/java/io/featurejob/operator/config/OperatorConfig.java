@@ -57,8 +57,14 @@ public final class OperatorConfig {
       ValueParsers.intBetween(0, 65535));
   public static final ConfigOption<String> METRICS_BIND_ADDRESS = ConfigOption.of(
       "metricsBindAddress", "0.0.0.0",
-      "Address the metrics and health endpoints listen on.",
+      "Address the metrics and health endpoints listen on; 127.0.0.1 keeps them off the network (outside a pod:"
+          + " in one the kubelet probes the pod IP, use metricsAuth instead).",
       ValueParsers::nonBlank);
+  public static final ConfigOption<Boolean> METRICS_AUTH = ConfigOption.of(
+      "metricsAuth", "false",
+      "Serve /metrics only to bearer tokens the API server authenticates (TokenReview) and allows to get the"
+          + " non-resource URL /metrics (SubjectAccessReview); needs create on both. /healthz and /readyz stay open.",
+      ValueParsers::bool);
   public static final ConfigOption<Boolean> LEADER_ELECTION = ConfigOption.of(
       "leaderElection", "false",
       "Elect a leader through a Lease, so several replicas can run with one active.",
@@ -128,6 +134,7 @@ public final class OperatorConfig {
       CLASSIFIER_RULES_FILE,
       METRICS_PORT,
       METRICS_BIND_ADDRESS,
+      METRICS_AUTH,
       LEADER_ELECTION,
       LEADER_ELECTION_NAMESPACE,
       LEADER_ELECTION_LEASE_NAME,
@@ -250,6 +257,8 @@ public final class OperatorConfig {
   public int metricsPort() { return get(METRICS_PORT); }
 
   public String metricsBindAddress() { return get(METRICS_BIND_ADDRESS); }
+
+  public boolean metricsAuth() { return get(METRICS_AUTH); }
 
   public boolean leaderElection() { return get(LEADER_ELECTION); }
 

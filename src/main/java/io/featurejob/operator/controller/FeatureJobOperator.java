@@ -6,6 +6,7 @@ import io.featurejob.operator.classify.RuleLoader;
 import io.featurejob.operator.config.OperatorConfig;
 import io.featurejob.operator.events.EventRecorder;
 import io.featurejob.operator.metrics.FeatureJobMetrics;
+import io.featurejob.operator.metrics.MetricsAuth;
 import io.featurejob.operator.metrics.MetricsServer;
 import io.featurejob.operator.policy.SpecResolver;
 import io.featurejob.operator.spark.CapacityProfile;
@@ -105,7 +106,8 @@ public final class FeatureJobOperator implements AutoCloseable {
     });
 
     MetricsServer server = new MetricsServer(config.metricsBindAddress(), config.metricsPort(), metrics::scrape,
-        () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy());
+        () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+        config.metricsAuth() ? MetricsAuth.reviewedBy(client) : MetricsAuth.OPEN);
     server.start();
     try {
       operator.start();

@@ -29,6 +29,7 @@ public final class MetricsServer implements AutoCloseable {
   private final int requestedPort;
   private final Supplier<String> scrape;
   private final BooleanSupplier ready;
+  private final MetricsAuth auth;
   private HttpServer server;
   private ExecutorService executor;
 
@@ -38,10 +39,16 @@ public final class MetricsServer implements AutoCloseable {
    * @param ready e.g. "the operator has started and its informers are synced"
    */
   public MetricsServer(String bindAddress, int port, Supplier<String> scrape, BooleanSupplier ready) {
+    this(bindAddress, port, scrape, ready, MetricsAuth.OPEN);
+  }
+
+  /** @param auth who may read /metrics (the probes stay open: the kubelet sends no token) */
+  public MetricsServer(String bindAddress, int port, Supplier<String> scrape, BooleanSupplier ready, MetricsAuth auth) {
     this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
     this.requestedPort = port;
     this.scrape = Objects.requireNonNull(scrape, "scrape");
     this.ready = Objects.requireNonNull(ready, "ready");
+    this.auth = Objects.requireNonNull(auth, "auth");
   }
 
   public synchronized void start() throws IOException {
@@ -108,6 +115,14 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   private void respondWithMetrics(HttpExchange exchange) throws IOException {
+    MetricsAuth.Verdict verdict = auth.check(exchange.getRequestHeaders().getFirst("Authorization"));
+    if (!verdict.allowed()) {
+      if (verdict.status() == 401) {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+      }
+      respond(exchange, verdict.status(), TEXT, verdict.message());
+      return;
+    }
     String body;
     try {
       body = scrape.get();

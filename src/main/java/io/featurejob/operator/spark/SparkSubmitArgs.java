@@ -58,7 +58,10 @@ public final class SparkSubmitArgs {
       "spark.kubernetes.executor.request.cores",
       "spark.kubernetes.executor.podTemplateFile",
       "spark.kubernetes.executor.podTemplateContainerName",
-      "spark.kubernetes.executor.podNamePrefix");
+      "spark.kubernetes.executor.podNamePrefix",
+      "spark.kubernetes.driver.service.deleteOnTermination",
+      "spark.kubernetes.driver.ownPersistentVolumeClaim",
+      "spark.kubernetes.driver.reusePersistentVolumeClaim");
 
   /** Arguments after {@link #SPARK_SUBMIT}, in a stable order. */
   public static List<String> build(String job, String namespace, ResolvedSpec.Spark spark, LaunchPlan plan) {
@@ -92,6 +95,11 @@ public final class SparkSubmitArgs {
         PodNames.executorPodNamePrefix(job, plan.runId(), plan.attempt()));
     conf(args, "spark.driver.port", Integer.toString(DRIVER_PORT));
     conf(args, "spark.driver.blockManager.port", Integer.toString(BLOCK_MANAGER_PORT));
+    // Spark features the driver pod does not use, off so its Role needs no rights for them
+    // (docs/spark-driver-rbac.md): client mode creates no driver Service, the executor template mounts no PVC.
+    conf(args, "spark.kubernetes.driver.service.deleteOnTermination", "false");
+    conf(args, "spark.kubernetes.driver.ownPersistentVolumeClaim", "false");
+    conf(args, "spark.kubernetes.driver.reusePersistentVolumeClaim", "false");
     for (Map.Entry<String, String> label : executorLabels(job, plan).entrySet()) {
       conf(args, EXECUTOR_LABEL_PREFIX + label.getKey(), label.getValue());
     }

@@ -19,7 +19,8 @@ class ChartDriftTest {
   static final Path CRD = Path.of("crds/featurejobs.featurejob.io-v1.yml");
   static final Path CHART_CRD = HelmChart.DIR.resolve("crds/featurejobs.featurejob.io-v1.yml");
   static final Path OPERATOR_MANIFEST = Path.of("deploy/featurejob-operator.yaml");
-  static final Path SPARK_MANIFEST = Path.of("deploy/job-namespace/featurejob-spark.yaml");
+  /** What a job namespace needs: the operator's Role and RoleBinding there and the Spark driver identity. */
+  static final Path JOB_NAMESPACE_MANIFEST = Path.of("deploy/job-namespace/job-namespace.yaml");
   /** Placeholder job namespace of the Spark manifest; the README shows the sed that replaces it. */
   static final String JOB_NAMESPACE_PLACEHOLDER = "featurejob-jobs";
   static final boolean WRITE = Boolean.getBoolean("featurejob.writeManifests");
@@ -36,8 +37,8 @@ class ChartDriftTest {
   }
 
   @Test
-  void deploySparkManifestIsTheChartsJobNamespaceRbac() throws Exception {
-    check(SPARK_MANIFEST, sparkManifest());
+  void deployJobNamespaceManifestIsTheChartsRbacForAManagedNamespace() throws Exception {
+    check(JOB_NAMESPACE_MANIFEST, jobNamespaceManifest());
   }
 
   @Test
@@ -49,7 +50,7 @@ class ChartDriftTest {
       String ns = o.getMetadata().getNamespace();
       assertTrue(ns == null || ns.equals(HelmChart.NAMESPACE), o.getKind() + " in " + ns);
     }
-    assertTrue(HelmChart.parse(Files.readString(SPARK_MANIFEST)).stream()
+    assertTrue(HelmChart.parse(Files.readString(JOB_NAMESPACE_MANIFEST)).stream()
         .allMatch(o -> JOB_NAMESPACE_PLACEHOLDER.equals(o.getMetadata().getNamespace())));
   }
 
@@ -66,14 +67,17 @@ class ChartDriftTest {
         + HelmChart.template("");
   }
 
-  static String sparkManifest() {
-    String values = "spark: {jobNamespaces: [" + JOB_NAMESPACE_PLACEHOLDER + "]}";
+  static String jobNamespaceManifest() {
+    String values = "watchNamespaces: [" + JOB_NAMESPACE_PLACEHOLDER + "]";
     String all = HelmChart.template(values);
-    // Only the Spark driver objects: split on documents, keep those from spark-rbac.yaml.
-    StringBuilder out = new StringBuilder(header("helm template ... --show-only templates/spark-rbac.yaml --set "
-        + "'spark.jobNamespaces={" + JOB_NAMESPACE_PLACEHOLDER + "}'"));
+    // Only the objects in the job namespace, from rbac.yaml (the operator's Role) and spark-rbac.yaml.
+    StringBuilder out = new StringBuilder(header("helm template ... --show-only templates/rbac.yaml --show-only "
+        + "templates/spark-rbac.yaml --set 'watchNamespaces={" + JOB_NAMESPACE_PLACEHOLDER + "}', objects in "
+        + JOB_NAMESPACE_PLACEHOLDER));
     for (String document : all.split("(?m)^---\\s*$")) {
-      if (document.contains("# Source: featurejob-operator/templates/spark-rbac.yaml")) {
+      boolean rbac = document.contains("# Source: featurejob-operator/templates/spark-rbac.yaml")
+          || document.contains("# Source: featurejob-operator/templates/rbac.yaml");
+      if (rbac && document.contains("\n  namespace: " + JOB_NAMESPACE_PLACEHOLDER + "\n")) {
         out.append("---").append(document);
       }
     }

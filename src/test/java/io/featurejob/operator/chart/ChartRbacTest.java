@@ -1,8 +1,10 @@
 package io.featurejob.operator.chart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -11,12 +13,15 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The RBAC rules exactly as documented in templates/rbac.yaml and spark-rbac.yaml (each rule's reason
- * is there): a verb added or dropped must show up in review here.
+ * The RBAC rules exactly as documented in templates/rbac.yaml, spark-rbac.yaml and aggregate-roles.yaml
+ * (each rule's reason is there): a verb added or dropped must show up in review here. Where they apply:
+ * the release namespace by default, listed namespaces, or everywhere only with clusterWide=true.
  */
 class ChartRbacTest {
   static final String OPERATOR = HelmChart.RELEASE;
@@ -33,11 +38,10 @@ class ChartRbacTest {
   static final Map<String, List<String>> LEADER_ELECTION_RULES = Map.of(
       "coordination.k8s.io/leases", List.of("get", "create", "patch", "update"));
 
+  /** What a Spark 3.5 driver called in hack/rbac/spark-driver-audit.sh (docs/spark-driver-rbac.md). */
   static final Map<String, List<String>> SPARK_DRIVER_RULES = Map.of(
       "/pods", List.of("get", "list", "watch", "create", "delete", "deletecollection"),
-      "/configmaps", List.of("create", "deletecollection"),
-      "/services", List.of("deletecollection"),
-      "/persistentvolumeclaims", List.of("list", "deletecollection"));
+      "/configmaps", List.of("create", "deletecollection"));
 
   static Map<String, List<String>> byResource(List<PolicyRule> rules) {
     Map<String, List<String>> out = new TreeMap<>();
@@ -54,22 +58,44 @@ class ChartRbacTest {
   }
 
   @Test
-  void allNamespacesModeUsesOneClusterRoleWithExactlyTheVerbsTheCodeUses() {
+  void byDefaultTheOperatorHoldsRightsInTheReleaseNamespaceOnly() {
     HelmChart.Rendered rendered = HelmChart.render();
-    ClusterRole role = rendered.single(ClusterRole.class);
+    Role role = rendered.get(Role.class, HelmChart.NAMESPACE, OPERATOR);
+    assertEquals(new TreeMap<>(OPERATOR_RULES), byResource(role.getRules()));
+    RoleBinding binding = rendered.get(RoleBinding.class, HelmChart.NAMESPACE, OPERATOR);
+    assertEquals("Role", binding.getRoleRef().getKind());
+    assertEquals(List.of(operatorSubject()), binding.getSubjects());
+    assertEquals(List.of(), rendered.all(ClusterRoleBinding.class), "nothing bound cluster-wide");
+    assertEquals(List.of(OPERATOR + "-view", OPERATOR + "-edit"), rendered.all(ClusterRole.class).stream()
+        .map(r -> r.getMetadata().getName()).toList(), "only the aggregated roles for people");
+    assertEquals(List.of(HelmChart.NAMESPACE), rendered.all(Role.class).stream()
+        .map(r -> r.getMetadata().getNamespace()).distinct().toList());
+    assertTrue(properties(rendered).contains("watchNamespaces=" + HelmChart.NAMESPACE + "\n"), properties(rendered));
+  }
+
+  @Test
+  void clusterWideIsAnExplicitChoiceWithOneClusterRole() {
+    HelmChart.Rendered rendered = HelmChart.render("clusterWide: true");
+    ClusterRole role = rendered.get(ClusterRole.class, null, OPERATOR);
     assertEquals(new TreeMap<>(OPERATOR_RULES), byResource(role.getRules()));
     ClusterRoleBinding binding = rendered.single(ClusterRoleBinding.class);
     assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
     assertEquals(List.of(operatorSubject()), binding.getSubjects());
-    assertTrue(rendered.all(Role.class).isEmpty(), "no namespaced roles by default: " + rendered.describe());
+    assertTrue(rendered.all(Role.class).isEmpty(), "no namespaced roles: " + rendered.describe());
     assertTrue(rendered.all(RoleBinding.class).isEmpty());
+    assertTrue(properties(rendered).contains("watchNamespaces=\n"), properties(rendered));
+
+    IllegalStateException both = assertThrows(IllegalStateException.class,
+        () -> HelmChart.template("clusterWide: true\nwatchNamespaces: [ml]"));
+    assertTrue(both.getMessage().contains("leave watchNamespaces empty"), both.getMessage());
   }
 
   @Test
   void namespaceListModeUsesARolePerNamespaceAndNothingClusterWide() {
     HelmChart.Rendered rendered = HelmChart.render("watchNamespaces: [ml, ads]");
-    assertTrue(rendered.all(ClusterRole.class).isEmpty(), rendered.describe().toString());
-    assertTrue(rendered.all(ClusterRoleBinding.class).isEmpty());
+    assertEquals(List.of(), rendered.all(ClusterRoleBinding.class));
+    assertTrue(rendered.find(ClusterRole.class, null, OPERATOR).isEmpty(), rendered.describe().toString());
+    assertTrue(rendered.find(Role.class, HelmChart.NAMESPACE, OPERATOR).isEmpty(), "the release namespace is not managed");
     for (String ns : List.of("ml", "ads")) {
       Role role = rendered.get(Role.class, ns, OPERATOR);
       assertEquals(new TreeMap<>(OPERATOR_RULES), byResource(role.getRules()));
@@ -77,6 +103,32 @@ class ChartRbacTest {
       assertEquals("Role", binding.getRoleRef().getKind());
       assertEquals(List.of(operatorSubject()), binding.getSubjects());
     }
+  }
+
+  @Test
+  void aggregatedRolesLetViewReadAndEditOrAdminWriteFeatureJobs() {
+    HelmChart.Rendered rendered = HelmChart.render();
+    ClusterRole view = rendered.get(ClusterRole.class, null, OPERATOR + "-view");
+    assertEquals(Map.of("featurejob.io/featurejobs", List.of("get", "list", "watch")), byResource(view.getRules()));
+    assertEquals(Set.of("view", "edit", "admin"), aggregatedTo(view));
+    ClusterRole edit = rendered.get(ClusterRole.class, null, OPERATOR + "-edit");
+    assertEquals(Map.of("featurejob.io/featurejobs", List.of("create", "update", "patch", "delete")),
+        byResource(edit.getRules()));
+    assertEquals(Set.of("edit", "admin"), aggregatedTo(edit));
+    assertTrue(HelmChart.render("aggregateToDefaultRoles: false").all(ClusterRole.class).isEmpty());
+  }
+
+  @Test
+  void metricsAuthBindsTheAuthDelegatorRoleOnlyWhenEnabled() {
+    assertTrue(HelmChart.render().find(ClusterRoleBinding.class, null, OPERATOR + "-metrics-auth").isEmpty());
+    HelmChart.Rendered on = HelmChart.render("metrics: {auth: {enabled: true}}");
+    ClusterRoleBinding binding = on.get(ClusterRoleBinding.class, null, OPERATOR + "-metrics-auth");
+    // The built-in role: create on tokenreviews and subjectaccessreviews, nothing else.
+    assertEquals("system:auth-delegator", binding.getRoleRef().getName());
+    assertEquals("ClusterRole", binding.getRoleRef().getKind());
+    assertEquals(List.of(operatorSubject()), binding.getSubjects());
+    assertTrue(properties(on).contains("metricsAuth=true"), properties(on));
+    assertTrue(properties(HelmChart.render()).contains("metricsAuth=false"));
   }
 
   @Test
@@ -103,14 +155,35 @@ class ChartRbacTest {
   }
 
   @Test
-  void jobNamespacesOverrideTheWatchListAndCanBeUsedWithAllNamespaces() {
-    HelmChart.Rendered rendered = HelmChart.render("spark: {jobNamespaces: [features]}");
-    assertEquals(List.of("features"), rendered.all(io.fabric8.kubernetes.api.model.ServiceAccount.class).stream()
-        .filter(sa -> sa.getMetadata().getName().equals("featurejob-spark"))
-        .map(sa -> sa.getMetadata().getNamespace()).toList());
+  void jobNamespacesOverrideTheManagedNamespacesAndCanBeUsedClusterWide() {
+    assertEquals(List.of(HelmChart.NAMESPACE), sparkServiceAccountNamespaces(HelmChart.render()),
+        "by default the Spark identity goes where the operator works");
+    assertEquals(List.of("features"), sparkServiceAccountNamespaces(
+        HelmChart.render("clusterWide: true\nspark: {jobNamespaces: [features]}")));
+    assertEquals(List.of(), sparkServiceAccountNamespaces(HelmChart.render("clusterWide: true")));
     assertTrue(HelmChart.render().find(Role.class, "features", "featurejob-spark").isEmpty());
     assertTrue(HelmChart.render("watchNamespaces: [ml]\nspark: {serviceAccount: {create: false, name: x}}")
         .find(Role.class, "ml", "x").isEmpty());
+  }
+
+  private static List<String> sparkServiceAccountNamespaces(HelmChart.Rendered rendered) {
+    return rendered.all(io.fabric8.kubernetes.api.model.ServiceAccount.class).stream()
+        .filter(sa -> sa.getMetadata().getName().equals("featurejob-spark"))
+        .map(sa -> sa.getMetadata().getNamespace()).toList();
+  }
+
+  private static Set<String> aggregatedTo(ClusterRole role) {
+    Set<String> out = new TreeSet<>();
+    role.getMetadata().getLabels().forEach((key, value) -> {
+      if (key.startsWith("rbac.authorization.k8s.io/aggregate-to-") && value.equals("true")) {
+        out.add(key.substring("rbac.authorization.k8s.io/aggregate-to-".length()));
+      }
+    });
+    return out;
+  }
+
+  private static String properties(HelmChart.Rendered rendered) {
+    return rendered.single(ConfigMap.class).getData().get("operator.properties");
   }
 
   private static Subject operatorSubject() {

@@ -58,11 +58,18 @@ class ChartRenderTest {
     assertEquals(List.of(
         "PodDisruptionBudget featurejob-system/featurejob-operator",
         "ServiceAccount featurejob-system/featurejob-operator",
+        "ServiceAccount featurejob-system/featurejob-spark",
         "ConfigMap featurejob-system/featurejob-operator",
-        "ClusterRole null/featurejob-operator",
-        "ClusterRoleBinding null/featurejob-operator",
+        "ClusterRole null/featurejob-operator-view",
+        "ClusterRole null/featurejob-operator-edit",
+        "Role featurejob-system/featurejob-operator",
+        "Role featurejob-system/featurejob-spark",
+        "RoleBinding featurejob-system/featurejob-operator",
+        "RoleBinding featurejob-system/featurejob-spark",
         "Service featurejob-system/featurejob-operator",
-        "Deployment featurejob-system/featurejob-operator"), HelmChart.render().describe());
+        "Deployment featurejob-system/featurejob-operator",
+        "ValidatingAdmissionPolicy null/featurejob-operator-spark-allow-list",
+        "ValidatingAdmissionPolicyBinding null/featurejob-operator-spark-allow-list"), HelmChart.render().describe());
   }
 
   @Test
@@ -152,7 +159,9 @@ class ChartRenderTest {
 
     OperatorConfig config = OperatorConfig.load(Map.of(), dir.resolve("operator.properties"));
     if (values.isEmpty()) {
-      assertEquals(OperatorConfig.defaults().describe(), config.describe());
+      // The operator's defaults, except that the chart manages the release namespace only.
+      assertEquals(OperatorConfig.defaults().describe().replace("watchNamespaces=\n",
+          "watchNamespaces=" + HelmChart.NAMESPACE + "\n"), config.describe());
     } else {
       assertEquals(List.of("ml", "ads"), config.watchNamespaces());
       assertEquals(9095, config.metricsPort());

@@ -39,6 +39,12 @@ class ChartSchemaTest {
       dashboard label value as a number              | grafanaDashboard: {labelValue: 1}                   | labelValue
       dashboard label key with a space               | grafanaDashboard: {label: grafana dashboard}        | label
       unknown dashboard value                        | grafanaDashboard: {folder: ML}                      | folder
+      bind address owned by metrics.bindAddress      | config: {metricsBindAddress: 127.0.0.1}             | metricsBindAddress
+      allowed ServiceAccount not a name              | spark: {allowedServiceAccounts: [Admin SA]}         | allowedServiceAccounts
+      allowed image with a comma                     | spark: {allowedImages: ['a,b']}                     | allowedImages
+      no allowed image at all                        | spark: {allowedImages: []}                          | allowedImages
+      clusterWide not a boolean                      | clusterWide: 'yes'                                  | clusterWide
+      metrics auth toggle not a boolean              | metrics: {auth: {enabled: 1}}                       | enabled
       """)
   void rejects(String why, String valuesYaml, String mentioned) {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> HelmChart.template(valuesYaml), why);
@@ -50,7 +56,9 @@ class ChartSchemaTest {
       two replicas with leader election     | {replicas: 2, leaderElection: {enabled: true}}
       zero replicas                         | {replicas: 0}
       every monitoring value                | {metrics: {serviceMonitor: {enabled: true, labels: {release: prom}}}, prometheusRule: {enabled: true, labels: {release: prom}}, grafanaDashboard: {enabled: true, label: grafana_dashboard, labelValue: '1', namespace: monitoring, annotations: {grafana_folder: ML}}}
-      every operator setting                | {config: {capacityProfile: gke, metricsBindAddress: 127.0.0.1, restrictedSecurityContext: false, metricsOwnerLabels: team, reconcileThreads: 8, defaultInitialBackoff: 30s, defaultBackoffMultiplier: 1.5, defaultMaxBackoff: 2h, defaultJitter: 0.2, defaultAlertAfterFailures: 2, defaultMaxConsecutiveFailures: 5}}
+      allow-lists and metrics auth          | {spark: {allowedServiceAccounts: [featurejob-spark, ml-spark], allowedImages: ['registry.example.com/ml/', apache/spark]}, metrics: {bindAddress: '::', auth: {enabled: true}}}
+      allow anything, cluster-wide          | {clusterWide: true, spark: {allowedServiceAccounts: ['*'], allowedImages: ['*']}, admissionPolicy: {enabled: false}, aggregateToDefaultRoles: false}
+      every operator setting                | {config: {capacityProfile: gke, restrictedSecurityContext: false, metricsOwnerLabels: team, reconcileThreads: 8, defaultInitialBackoff: 30s, defaultBackoffMultiplier: 1.5, defaultMaxBackoff: 2h, defaultJitter: 0.2, defaultAlertAfterFailures: 2, defaultMaxConsecutiveFailures: 5}}
       """)
   void accepts(String why, String valuesYaml) {
     HelmChart.template(valuesYaml);
@@ -62,7 +70,8 @@ class ChartSchemaTest {
     JsonNode schema = new ObjectMapper().readTree(Files.readString(HelmChart.DIR.resolve("values.schema.json")));
     Set<String> allowed = new TreeSet<>();
     schema.at("/properties/config/properties").fieldNames().forEachRemaining(allowed::add);
-    Set<String> ownedByChart = Set.of("watchNamespaces", "metricsPort", "leaderElection", "leaderElectionNamespace",
+    Set<String> ownedByChart = Set.of("watchNamespaces", "metricsPort", "metricsBindAddress", "metricsAuth",
+        "sparkServiceAccounts", "sparkImages", "leaderElection", "leaderElectionNamespace",
         "leaderElectionLeaseName", "classifierRulesFile", "capacityProfileFile");
     Set<String> expected = OperatorConfig.ALL.stream().map(ConfigOption::key)
         .filter(k -> !ownedByChart.contains(k)).collect(Collectors.toCollection(TreeSet::new));

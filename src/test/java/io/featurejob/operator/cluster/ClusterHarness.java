@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.featurejob.operator.api.Defaults;
 import io.featurejob.operator.api.FeatureJob;
 import io.featurejob.operator.config.OperatorConfig;
 import io.featurejob.operator.controller.FeatureJobOperator;
@@ -44,12 +43,13 @@ import java.util.concurrent.TimeUnit;
  * One test against a real control plane (the one `make cluster` starts, or any cluster named by
  * {@code KUBECONFIG}): a fresh namespace, the simulated kubelet playing the nodes (binding through
  * pods/binding), and the operator running in this JVM with the token of the chart's ServiceAccount,
- * so every API call it makes is authorized by the chart's ClusterRole and nothing else.
+ * so every API call it makes is authorized by the chart's Role in that namespace and nothing else.
  */
 final class ClusterHarness extends FeatureJobHarness {
   /** The chart's identity, as deploy/featurejob-operator.yaml creates it. */
   static final String OPERATOR_NAMESPACE = "featurejob-system";
   static final String OPERATOR_SERVICE_ACCOUNT = "featurejob-operator";
+  static final Path JOB_NAMESPACE_MANIFEST = Path.of("deploy", "job-namespace", "job-namespace.yaml");
   static final Duration TIMEOUT = Duration.ofSeconds(90);
   static final Duration POLL = Duration.ofMillis(250);
   private static final Set<String> RBAC_KINDS = Set.of("Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding");
@@ -96,10 +96,9 @@ final class ClusterHarness extends FeatureJobHarness {
       admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
           .addToLabels("featurejob.io/e2e", "true").endMetadata().build()).create();
       if (sparkServiceAccount) {
-        // Driver and executor pods run as the default Spark ServiceAccount; the ServiceAccount
-        // admission plugin rejects pods naming one that does not exist.
-        admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata()
-            .withName(Defaults.SERVICE_ACCOUNT).endMetadata().build()).create();
+        // The operator's Role in the namespace and the Spark driver ServiceAccount (the ServiceAccount
+        // admission plugin rejects pods naming one that does not exist), as README "Install" applies them.
+        applyJobNamespace(admin, namespace);
       }
       // Spark executors run as "default", which kube-controller-manager creates in every namespace;
       // create it here too for control planes without that controller.
@@ -130,7 +129,7 @@ final class ClusterHarness extends FeatureJobHarness {
     return new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build();
   }
 
-  /** Namespace, ServiceAccount, ClusterRole and ClusterRoleBinding of deploy/featurejob-operator.yaml. */
+  /** Namespace, ServiceAccount and the cluster-scoped RBAC (aggregated ClusterRoles) of deploy/featurejob-operator.yaml. */
   static void applyChartRbac(KubernetesClient admin) {
     Path manifests = Path.of("deploy", "featurejob-operator.yaml");
     try (InputStream in = Files.newInputStream(manifests)) {
@@ -138,6 +137,23 @@ final class ClusterHarness extends FeatureJobHarness {
         if (RBAC_KINDS.contains(item.getKind())) {
           admin.resource(item).forceConflicts().serverSideApply();
         }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * deploy/job-namespace/ with {@code namespace} for its placeholder, as README "Install" applies it: the
+   * operator's Role and RoleBinding there, the Spark driver ServiceAccount, Role and RoleBinding.
+   */
+  static void applyJobNamespace(KubernetesClient admin, String namespace) {
+    try {
+      String yaml = Files.readString(JOB_NAMESPACE_MANIFEST).replaceAll("(?m)namespace: featurejob-jobs$",
+          "namespace: " + namespace);
+      for (HasMetadata item : admin.load(new java.io.ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+          .items()) {
+        admin.resource(item).forceConflicts().serverSideApply();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The container image on the real control plane, installed the README's kubectl way: `kubectl apply
- * --server-side -f crds/ -f deploy/`, the Spark identity from deploy/job-namespace/ in the job
- * namespace, and the image run as deploy/'s operator pod ({@link OperatorContainer}: its security
+ * --server-side -f crds/ -f deploy/`, the operator's Role and the Spark identity from
+ * deploy/job-namespace/ in the job namespace, which `kubectl set env` adds to the watched ones, and the image run as deploy/'s operator pod ({@link OperatorContainer}: its security
  * context, memory limit, ConfigMap, emptyDir and ServiceAccount token). Runs when `make e2e` built
  * an image (FEATUREJOB_IMAGE); FEATUREJOB_REQUIRE_IMAGE=1, which CI sets, makes a missing image fail.
  */
@@ -82,10 +82,13 @@ class ImageOnControlPlaneTest {
     ClusterHarness.Result install = ClusterHarness.kubectl(null, "apply", "--server-side", "-f", "crds/", "-f", "deploy/");
     assertEquals(0, install.exitCode(), install.output());
     h = ClusterHarness.withoutOperator("image");
-    String sparkIdentity = Files.readString(Path.of("deploy", "job-namespace", "featurejob-spark.yaml"))
+    String jobNamespace = Files.readString(ClusterHarness.JOB_NAMESPACE_MANIFEST)
         .replaceAll("(?m)namespace: featurejob-jobs$", "namespace: " + h.namespace);
-    ClusterHarness.Result spark = ClusterHarness.kubectl(sparkIdentity, "apply", "-f", "-");
-    assertEquals(0, spark.exitCode(), spark.output());
+    ClusterHarness.Result rbac = ClusterHarness.kubectl(jobNamespace, "apply", "-f", "-");
+    assertEquals(0, rbac.exitCode(), rbac.output());
+    ClusterHarness.Result watch = ClusterHarness.kubectl(null, "set", "env", "deployment/" + OPERATOR_DEPLOYMENT,
+        "--namespace=" + ClusterHarness.OPERATOR_NAMESPACE, "FEATUREJOB_WATCH_NAMESPACES=" + h.namespace);
+    assertEquals(0, watch.exitCode(), watch.output());
     // No kubelet runs pods here: this test plays it for the operator pod, so the Deployment keeps none.
     ClusterHarness.Result scaled = ClusterHarness.kubectl(null, "scale", "deployment/" + OPERATOR_DEPLOYMENT,
         "--namespace=" + ClusterHarness.OPERATOR_NAMESPACE, "--replicas=0");
@@ -168,7 +171,7 @@ class ImageOnControlPlaneTest {
     String values = """
         leaderElection: {enabled: true}
         replicas: 2
-        spark: {jobNamespaces: [%s]}
+        watchNamespaces: [%s]
         """.formatted(h.namespace);
     String fullname = null;
     for (HasMetadata object : HelmChart.parse(HelmChart.template(HA_RELEASE, namespace, values))) {
