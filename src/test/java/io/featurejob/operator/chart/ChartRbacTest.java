@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -129,6 +130,10 @@ class ChartRbacTest {
     assertEquals(List.of(operatorSubject()), binding.getSubjects());
     assertTrue(properties(on).contains("metricsAuth=true"), properties(on));
     assertTrue(properties(HelmChart.render()).contains("metricsAuth=false"));
+    ServiceMonitor monitor = HelmChart.render("metrics: {auth: {enabled: true}, serviceMonitor: {enabled: true}}")
+        .single(ServiceMonitor.class);
+    assertEquals("/var/run/secrets/kubernetes.io/serviceaccount/token",
+        monitor.getSpec().getEndpoints().get(0).getBearerTokenFile(), "Prometheus sends its token");
   }
 
   @Test
