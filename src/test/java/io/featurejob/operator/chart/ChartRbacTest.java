@@ -92,6 +92,25 @@ class ChartRbacTest {
   }
 
   @Test
+  void notesWarnAboutClusterWideOnly() throws Exception {
+    assertTrue(notes("{}").contains("Managing FeatureJobs in: " + HelmChart.NAMESPACE + " (a Role in each"), notes("{}"));
+    assertTrue(!notes("{}").contains("WARNING"));
+    String clusterWide = notes("clusterWide: true");
+    assertTrue(clusterWide.contains("Managing FeatureJobs in: ALL namespaces"), clusterWide);
+    assertTrue(clusterWide.contains("WARNING: clusterWide=true") && clusterWide.contains("kube-system included"), clusterWide);
+  }
+
+  /** NOTES.txt as `helm install --dry-run` prints it. */
+  private static String notes(String valuesYaml) throws Exception {
+    java.nio.file.Path values = java.nio.file.Files.createTempFile("values-", ".yaml");
+    values.toFile().deleteOnExit();
+    java.nio.file.Files.writeString(values, valuesYaml);
+    String output = new com.marcnuri.helm.Helm(HelmChart.DIR).install().withName(OPERATOR)
+        .withNamespace(HelmChart.NAMESPACE).clientOnly().dryRun().withValuesFile(values).call().getOutput();
+    return output.substring(output.indexOf("NOTES:"));
+  }
+
+  @Test
   void namespaceListModeUsesARolePerNamespaceAndNothingClusterWide() {
     HelmChart.Rendered rendered = HelmChart.render("watchNamespaces: [ml, ads]");
     assertEquals(List.of(), rendered.all(ClusterRoleBinding.class));
