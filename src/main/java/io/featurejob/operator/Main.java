@@ -3,6 +3,8 @@ package io.featurejob.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.featurejob.operator.classify.ClassifyCommand;
+import io.featurejob.operator.classify.RuleLoader.InvalidRulesException;
+import io.featurejob.operator.classify.SafeText;
 import io.featurejob.operator.config.ConfigException;
 import io.featurejob.operator.config.OperatorConfig;
 import io.featurejob.operator.controller.FeatureJobOperator;
@@ -24,6 +26,11 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Main {
   private Main() {}
+
+  /** {@code run}'s exit code for a bad option (FEATUREJOB_* or the config file). */
+  public static final int EXIT_BAD_CONFIG = 2;
+  /** {@code run}'s exit code for a classifier rules file that cannot be used. */
+  public static final int EXIT_BAD_RULES = 3;
 
   public static void main(String[] args) throws Exception {
     String command = args.length == 0 ? "run" : args[0];
@@ -58,11 +65,20 @@ public final class Main {
       config = OperatorConfig.fromEnvironment();
     } catch (ConfigException e) {
       System.err.println("featurejob-operator: bad configuration: " + e.getMessage());
-      System.exit(2);
+      System.exit(EXIT_BAD_CONFIG);
       return;
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
-    FeatureJobOperator operator = FeatureJobOperator.start(client, config, Clock.systemUTC(), true);
+    FeatureJobOperator operator;
+    try {
+      operator = FeatureJobOperator.start(client, config, Clock.systemUTC(), true);
+    } catch (InvalidRulesException e) {
+      // One line an admin can act on (file, rule, reason), not a stack trace; nothing was started yet.
+      System.err.println("featurejob-operator: bad classifier rules: " + SafeText.oneLine(e.getMessage()));
+      client.close();
+      System.exit(EXIT_BAD_RULES);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     // SIGTERM: stop reconciling (a running Spark attempt keeps running; the next leader picks it up).
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -4,8 +4,6 @@ import io.featurejob.operator.api.FailureClass;
 import io.featurejob.operator.classify.Classification.MemoryTarget;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One classification rule, as data (loaded from YAML/JSON by {@link RuleLoader}). Rules are ordered
@@ -14,10 +12,10 @@ import java.util.regex.PatternSyntaxException;
  * <p>A rule matches a pod when every matcher it has matches that pod (AND); a list matcher matches
  * when any element does (OR). The container matchers ({@code waitingReasons}, {@code
  * terminatedReasons}, {@code exitCodes}) must all hold for one and the same container, so "OOMKilled
- * with exit 137" means one container, not two. {@code messagePatterns} are Java regular expressions,
- * case-insensitive, searched in every message of the pod (container termination and waiting messages,
- * pod message, condition messages); {@code .} does not cross line ends, so a pattern like {@code Lost
- * task.*OutOfMemoryError} stays within one log line.
+ * with exit 137" means one container, not two. {@code messagePatterns} are RE2 regular expressions
+ * (linear-time: see {@link RulePattern}), case-insensitive, searched in every message of the pod
+ * (container termination and waiting messages, pod message, condition messages); {@code .} does not
+ * cross line ends, so a pattern like {@code Lost task.*OutOfMemoryError} stays within one log line.
  *
  * @param name shown in status and events ("builtin:oom-killed", or the user's own name)
  * @param failureClass the class a match yields (YAML key {@code class})
@@ -27,7 +25,7 @@ import java.util.regex.PatternSyntaxException;
  * @param waitingReasons reasons of a waiting container (init containers included)
  * @param terminatedReasons reasons of a terminated container
  * @param exitCodes exit codes of a terminated container
- * @param messagePatterns regular expressions
+ * @param messagePatterns RE2 regular expressions
  * @param memoryTarget for OutOfMemory: which side to give more memory; null = the side of the pod
  *     that matched
  */
@@ -61,7 +59,10 @@ public record ClassificationRule(
     }
   }
 
-  /** Validates: a name, a class, at least one matcher, compilable patterns, memoryTarget only for OOM. */
+  /**
+   * Validates: a name, a class, at least one matcher, patterns that RE2 compiles and that do not match
+   * every line, memoryTarget only for OOM.
+   */
   public ClassificationRule {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("rule has no name");
@@ -85,22 +86,12 @@ public record ClassificationRule(
           + "disruptionReasons, podReasons, waitingReasons, terminatedReasons, exitCodes, messagePatterns)");
     }
     for (String p : messagePatterns) {
-      try {
-        compile(p);
-      } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException(
-            "rule '" + name + "' has a bad messagePattern '" + p + "': " + e.getDescription(), e);
-      }
+      RulePattern.compile(name, p); // refuses what RE2 cannot compile, or what matches every line
     }
     if (memoryTarget != null && failureClass != FailureClass.OutOfMemory) {
       throw new IllegalArgumentException(
           "rule '" + name + "' sets memoryTarget but its class is " + failureClass + ", not OutOfMemory");
     }
-  }
-
-  /** Compiles a messagePattern the way the classifier uses it. */
-  static Pattern compile(String regex) {
-    return Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.MULTILINE);
   }
 
   private static <T> List<T> copy(String rule, String field, List<T> list) {

@@ -39,6 +39,19 @@ import java.util.Set;
 public final class RuleLoader {
   private RuleLoader() {}
 
+  /**
+   * The operator's classifier: the file's rules, tried before the built-in ones. Every problem with
+   * the file, a reserved rule name included, is an {@link InvalidRulesException} naming the file.
+   */
+  public static Classifier classifierWith(Path file) {
+    List<ClassificationRule> rules = load(file);
+    try {
+      return Classifier.withExtraRules(rules);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRulesException(file + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The built-in rules, next to this class on the classpath. */
   public static final String DEFAULT_RULES_RESOURCE = "default-rules.yaml";
 

@@ -6,14 +6,18 @@ import io.featurejob.operator.classify.Evidence.ContainerFacts;
 import io.featurejob.operator.classify.Evidence.PodFacts;
 import io.featurejob.operator.classify.Evidence.Role;
 import io.featurejob.operator.classify.Evidence.Text;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** One {@link ClassificationRule} with its patterns compiled, matched against one pod at a time. */
+/**
+ * One {@link ClassificationRule} with its patterns compiled (RE2: linear time, see {@link RulePattern}),
+ * matched against one pod at a time. Each text is {@link Redactor#bound bounded} to
+ * {@value Redactor#MAX_INPUT_CHARS} characters first, so a rule costs at most that much scanning.
+ */
 final class RuleMatcher {
 
   /** What a rule matched in one pod: the facts in human words and the message that shows it best. */
@@ -28,7 +32,7 @@ final class RuleMatcher {
     this.rule = rule;
     List<Pattern> compiled = new ArrayList<>();
     for (String p : rule.messagePatterns()) {
-      compiled.add(ClassificationRule.compile(p));
+      compiled.add(RulePattern.compile(rule.name(), p));
     }
     this.patterns = List.copyOf(compiled);
   }
@@ -83,10 +87,12 @@ final class RuleMatcher {
       Optional<String> textMatch = Optional.empty();
       for (Pattern p : patterns) {
         for (Text t : pod.texts()) {
-          Matcher m = p.matcher(t.text());
+          String text = Redactor.bound(t.text());
+          Matcher m = p.matcher(text);
           if (m.find()) {
-            facts.add(t.source() + " contains \"" + snippet(m.group()) + "\"");
-            textMatch = Optional.of(excerpt(t.text(), p));
+            // Scrubbed before it is cut to a snippet, so the cut cannot leave half a secret.
+            facts.add(t.source() + " contains \"" + snippet(Redactor.scrub(m.group())) + "\"");
+            textMatch = Optional.of(excerpt(text, p));
             break;
           }
         }
@@ -145,7 +151,7 @@ final class RuleMatcher {
   }
 
   private static String snippet(String matched) {
-    String oneLine = matched.strip().replaceAll("\\s+", " ");
+    String oneLine = String.join(" ", matched.strip().split("\\s+"));
     return oneLine.length() <= SNIPPET_CHARS ? oneLine : oneLine.substring(0, SNIPPET_CHARS) + "...";
   }
 

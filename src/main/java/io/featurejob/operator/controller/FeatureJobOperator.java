@@ -56,7 +56,7 @@ public final class FeatureJobOperator implements AutoCloseable {
   public static FeatureJobOperator start(KubernetesClient client, OperatorConfig config, Clock clock,
       boolean exitOnInformerStop) throws IOException {
     Classifier classifier = config.classifierRulesFile()
-        .map(path -> Classifier.withExtraRules(RuleLoader.load(path)))
+        .map(RuleLoader::classifierWith)
         .orElseGet(Classifier::defaults);
     CapacityProfile profile = config.capacityProfileFile()
         .map(CapacityProfiles::load)

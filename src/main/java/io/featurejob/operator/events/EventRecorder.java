@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.featurejob.operator.api.FeatureJob;
+import io.featurejob.operator.classify.SafeText;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -61,7 +62,7 @@ public final class EventRecorder {
    */
   public void record(FeatureJob job, EventReason reason, String message) {
     try {
-      write(job, reason, truncate(message == null ? "" : message));
+      write(job, reason, truncate(SafeText.forEvent(message == null ? "" : message)));
     } catch (RuntimeException e) {
       LOG.warn("Could not record event {} for FeatureJob {}/{}: {}", reason, namespaceOf(job), nameOf(job),
           e.toString());
