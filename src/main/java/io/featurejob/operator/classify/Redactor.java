@@ -57,13 +57,22 @@ public final class Redactor {
 
   // Key names whose value is a secret: anywhere in the key (DB_PASSWORD, spark...secret.key, X-Auth-Token).
   private static final String SECRET_KEY_WORDS =
-      "passw(?:or)?d|pwd|passphrase|secret|token|api[_-]?key|apikey|credentials?|private[_-]?key"
-          + "|access[_-]?key|account[_-]?key|auth[_-]?key|session[_-]?key|encryption[_-]?key";
+      "passw(?:or)?d|pwd|passphrase|secret|token|api[_.-]?key|credentials?|private[_.-]?key"
+          + "|access[_.-]?key|account[_.-]?key|auth[_.-]?key|session[_.-]?key|encryption[_.-]?key";
+  private static final Pattern SECRET_KEY_WORD =
+      Pattern.compile("(?i)(?:" + SECRET_KEY_WORDS + "|signature|\\bsig)s?");
 
-  // Keys that name a secret but hold a reference to it, or a setting about it; their values are kept.
+  // Keys that name a secret but hold a reference to it, or a setting about it, and source files
+  // (TokenCache.java:42); their values are kept.
   private static final Pattern REFERENCE_KEY = Pattern.compile(
-      "(?i)(?:ref|refs|name|names|file|path|dir|url|uri|endpoint|provider|type|length|ttl|expiry|expires"
-          + "|expiresin|timeout|enabled|mode|version|count|size)$");
+      "(?i)(?:(?:ref|refs|name|names|file|path|dir|url|uri|endpoint|provider|type|length|ttl|expiry|expires"
+          + "|expiresin|timeout|enabled|mode|version|count|size|\\.java|\\.scala|\\.py|\\.kt)$"
+          + "|keyref|secretref|secrets\\.)");
+
+  // Values that are a type or a flag, not a secret (Spark's printSchema: "|-- password_hash: string").
+  private static final Set<String> VALUE_WORDS = Set.of(
+      "string", "int", "integer", "long", "bigint", "short", "boolean", "binary", "timestamp", "date",
+      "double", "float", "decimal", "null", "none", "true", "false", "required", "optional");
 
   // Words that follow "password"/"token" in prose and are not the secret ("password authentication
   // failed", "token is invalid"), so "with password X" can be redacted without eating messages.
@@ -95,11 +104,11 @@ public final class Redactor {
           1, 2),
       // Cookies are sessions: the whole header value goes.
       Replacement.keeping("(?i)(\\b(?:set-)?cookie[ \\t]*:[ \\t]*)[^\\r\\n]+()", 1, 2),
-      // A bearer or basic credential anywhere else (curl -v output, exception text).
+      // A bearer or basic credential anywhere else (curl -v output, exception text); "Bearer
+      // authentication" and "Basic statistics" are words.
       Replacement.of(
           "(?i)(\\b(?:Bearer|Basic)[ \\t]+)([A-Za-z0-9._~+/-]{8,}=*)",
-          (m, text) -> m.group(1).toLowerCase(Locale.ROOT).startsWith("bearer") || switches(m.group(2)) > 0
-              ? m.group(1) + REDACTED : m.group()),
+          (m, text) -> switches(m.group(2)) > 0 ? m.group(1) + REDACTED : m.group()),
       // user:password@host in URLs (jdbc:postgresql://, s3a://, mongodb+srv://, https://x:ghp_..@github.com).
       // The password runs to the last @ of the authority, so one containing @ or : goes whole.
       Replacement.keeping("(?i)(\\b[a-z][a-z0-9+.-]*://[^/\\s:@]*:)[^\\s/]*(@)", 1, 2),
@@ -111,13 +120,14 @@ public final class Redactor {
               + "|\\.webhook\\.office\\.com/webhookb2/)[A-Za-z0-9@/_-]+()",
           1, 2),
       // Tokens with a documented prefix: GitHub, GitLab, Slack, Databricks, Stripe-like, Google,
-      // SendGrid, npm, PyPI, Hugging Face, OpenAI-like.
+      // SendGrid, npm, PyPI, Hugging Face, OpenAI-like, HashiCorp Vault.
       Replacement.of(
           "\\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,}|gl(?:pat|dt|rt|ptt|cbt|oas|ft)-[A-Za-z0-9_-]{20,}"
               + "|xox[abposre]-[A-Za-z0-9-]{10,}|xapp-[A-Za-z0-9-]{10,}|dapi[0-9a-f]{32}(?:-[0-9]+)?"
               + "|[rsp]k_(?:live|test)_[A-Za-z0-9]{10,}|sk-[A-Za-z0-9_-]{20,}|AIza[A-Za-z0-9_-]{35}"
               + "|ya29\\.[A-Za-z0-9_-]{20,}|SG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}|npm_[A-Za-z0-9]{36}"
-              + "|pypi-[A-Za-z0-9_-]{40,}|hf_[A-Za-z0-9]{30,}|GOOG[0-9A-Z]{20,})",
+              + "|pypi-[A-Za-z0-9_-]{40,}|hf_[A-Za-z0-9]{30,}|GOOG[0-9A-Z]{20,}|GOCSPX-[A-Za-z0-9_-]{20,}"
+              + "|hv[sbr]\\.[A-Za-z0-9_-]{20,})",
           (m, text) -> REDACTED),
       // JSON web tokens (Kubernetes service account tokens among them).
       Replacement.of("\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*", (m, text) -> REDACTED),
@@ -131,16 +141,17 @@ public final class Redactor {
       Replacement.of(
           "(?i)((?:[\\w.-]*(?:" + SECRET_KEY_WORDS + ")[\\w.-]*|[\\w.-]*signature|\\bsig)[\"']?[ \\t]*"
               + "(?:=>|->|[=:])[ \\t]*)(\"[^\"\\r\\n]*\"|'[^'\\r\\n]*'|\\{[^}\\r\\n]*\\}|[^\\s&;,\"'}]+)",
-          (m, text) -> isReferenceKey(m.group(1)) ? m.group() : m.group(1) + keepQuotes(m.group(2))),
+          (m, text) -> isSecretKey(m.group(1)) && isSecretValue(m.group(2))
+              ? m.group(1) + keepQuotes(m.group(2)) : m.group()),
       // Command-line flags: --password hunter2, --token abc.
       Replacement.of(
           "(?i)(--?[\\w.-]*(?:passw(?:or)?d|passphrase|secret|token|api[_-]?key)[ \\t]+)([^\\s\"'-][^\\s\"']*)",
-          (m, text) -> isReferenceKey(m.group(1)) ? m.group() : m.group(1) + REDACTED),
+          (m, text) -> isSecretKey(m.group(1)) ? m.group(1) + REDACTED : m.group()),
       // Prose: "with password X", "the password is X", "using token X". The word after is kept when it
       // is an ordinary word of the sentence ("password authentication failed for user ...").
       Replacement.of(
           "(?i)(\\b(?:password|passwd|passphrase|pwd|token|api key)(?:[ \\t]+(?:is|was|of|set to))?[ \\t]+)"
-              + "([\"']?)([^\\s\"',;]+)",
+              + "([\"']?)([A-Za-z0-9!#$%*+./?@^_~][^\\s\"',;]*)",
           (m, text) -> isProseWord(m.group(1), m.group(3)) ? m.group() : m.group(1) + m.group(2) + REDACTED),
       // Shape only: AWS secret access keys (40 base64 characters) and other long high-entropy tokens
       // (bare Azure account keys, session tokens, PEM body lines). Lowercase hex (git SHAs, UUIDs,
@@ -222,13 +233,28 @@ public final class Redactor {
     return index < 0 || index >= text.length() ? ' ' : text.charAt(index);
   }
 
-  /** A key such as secretKeyRef, passwordFile, token_url: the value names a secret, it is not one. */
-  private static boolean isReferenceKey(String keyAndSeparator) {
+  /**
+   * Whether a key (with its separator) holds a secret: it has a secret word that is not the start of a
+   * longer word (tokenizer, secretary, passwordless), and it is not a reference to a secret
+   * (secretKeyRef, passwordFile, token_url) or a source file (TokenCache.java:42).
+   */
+  private static boolean isSecretKey(String keyAndSeparator) {
     int end = keyAndSeparator.length();
     while (end > 0 && "\"' \t:=>-".indexOf(keyAndSeparator.charAt(end - 1)) >= 0) {
       end--;
     }
-    return REFERENCE_KEY.matcher(keyAndSeparator.substring(0, end)).find();
+    String key = keyAndSeparator.substring(0, end);
+    if (REFERENCE_KEY.matcher(key).find()) {
+      return false;
+    }
+    Matcher word = SECRET_KEY_WORD.matcher(key);
+    while (word.find()) {
+      char next = charAt(key, word.end());
+      if (!(next >= 'a' && next <= 'z')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isProseWord(String keyword, String value) {
@@ -241,6 +267,15 @@ public final class Redactor {
     String lower = keyword.toLowerCase(Locale.ROOT);
     boolean tokenWord = lower.startsWith("token") || lower.startsWith("api key");
     return tokenWord && switches(value) == 0;
+  }
+
+  /**
+   * A value worth redacting: not a type or flag word, and not what an earlier rule already redacted
+   * (x-access-token:[REDACTED]@github.com keeps its host).
+   */
+  private static boolean isSecretValue(String value) {
+    String unquoted = value.replace("\"", "").replace("'", "");
+    return !VALUE_WORDS.contains(unquoted.toLowerCase(Locale.ROOT)) && !unquoted.startsWith(REDACTED);
   }
 
   /** "[REDACTED]" for a bare value, "\"[REDACTED]\"" for a quoted one, so JSON stays JSON. */
@@ -258,7 +293,7 @@ public final class Redactor {
    * there the bar is lower. Part of a dotted name (a Java class, a host) is a name.
    */
   static boolean isSecretShaped(String run, char before, char after) {
-    if (before == '.' || after == '.' && run.length() != 40 || before == '$' || after == '$') {
+    if (before == '.' || before == '$' || after == '$' || (after == '.' && run.length() != 40)) {
       return false;
     }
     boolean upper = false;
@@ -273,30 +308,30 @@ public final class Redactor {
     if (!(upper && lower && digit)) {
       return false;
     }
-    return looksRandom(run, run.length() == 40 ? 6 : 8);
+    return run.length() == 40 ? looksRandom(run, 6, 6) : looksRandom(run, 8, 4);
   }
 
   /**
-   * True when the text switches between lower case, upper case, digits and symbols at least
-   * {@code minSwitches} times and more often than one character in four. Random base64 switches at
-   * about every other character; CamelCase names ({@code AmazonS3ClientBuilder}), paths with dates and
-   * words switch far less.
+   * True when the text switches between lower case, upper case and digits at least {@code minSwitches}
+   * times and at least once every {@code perChars} characters. Random base64 switches about every
+   * other character; CamelCase names ({@code AmazonS3ClientBuilder}), and paths of words and dates
+   * ({@code Raw/Trips/2026/11/30}), far less.
    */
-  static boolean looksRandom(String text, int minSwitches) {
+  static boolean looksRandom(String text, int minSwitches, int perChars) {
     int switches = switches(text);
-    return switches >= minSwitches && switches * 4 >= text.length();
+    return switches >= minSwitches && switches * perChars >= text.length();
   }
 
   /**
-   * How often the text switches between lower case, upper case, digits and symbols. An upper-case
-   * letter after a lower one switches; the reverse (a capitalised word) does not.
+   * How often the text switches between lower case, upper case and digits. An upper-case letter after
+   * a lower one switches; the reverse (a capitalised word) does not; separators do not count.
    */
   static int switches(String text) {
     int switches = 0;
     for (int i = 1; i < text.length(); i++) {
       int prev = kind(text.charAt(i - 1));
       int cur = kind(text.charAt(i));
-      if (prev != cur && !(prev == UPPER && cur == LOWER)) {
+      if (prev != cur && prev != OTHER && cur != OTHER && !(prev == UPPER && cur == LOWER)) {
         switches++;
       }
     }
