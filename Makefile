@@ -4,7 +4,7 @@ JAR  = target/featurejob-operator-0.1.0-SNAPSHOT.jar
 CRD  = featurejobs.featurejob.io-v1.yml
 IMAGE ?= featurejob/featurejob-operator:0.1.0
 
-.PHONY: build test e2e cluster cluster-down demo run crds manifests image clean simulate
+.PHONY: build test e2e cluster cluster-down demo run crds manifests image clean simulate bench-matching
 
 build: $(JAR)
 
@@ -38,6 +38,12 @@ demo: build
 SIM_ARGS ?= --jobs 1000 --days 30 --out target/simulation.csv
 simulate: build
 	java -cp $(JAR) io.featurejob.operator.sim.SimulateCommand $(SIM_ARGS)
+
+## Time classification and redaction on issue 13's worst inputs: java.util.regex and the old patterns
+## (before) against RE2/J on bounded text (after); prints a markdown table and the load average.
+bench-matching:
+	$(MVN) test-compile exec:java -Dexec.mainClass=io.featurejob.operator.classify.MatchingBenchmark \
+	  -Dexec.classpathScope=test
 
 ## Run the operator against the current kubeconfig (or in-cluster config).
 run: build
