@@ -55,13 +55,19 @@ public final class Schedule {
   /** @throws IllegalArgumentException with a user-facing message for a bad expression. */
   public static Schedule parse(String expression, ZoneId zone) {
     String cron = MACROS.getOrDefault(expression.trim(), expression.trim());
+    ExecutionTime executionTime;
     try {
       Cron parsed = PARSER.parse(cron);
       parsed.validate();
-      return new Schedule(expression, ExecutionTime.forCron(parsed), zone, dailyMinutes(cron));
+      executionTime = ExecutionTime.forCron(parsed);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("schedule '" + expression + "' is not a valid cron expression: " + e.getMessage());
     }
+    // A day that no month has (30 February, 31 April) parses but never fires: nothing would ever run.
+    if (executionTime.nextExecution(Instant.EPOCH.atZone(zone)).isEmpty()) {
+      throw new IllegalArgumentException("schedule '" + expression + "' never fires (no such date)");
+    }
+    return new Schedule(expression, executionTime, zone, dailyMinutes(cron));
   }
 
   public String expression() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.featurejob.operator.api.FeatureJobSpec;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.SplittableRandom;
@@ -47,5 +48,28 @@ class ScheduleTest {
       }
     }
     assertTrue(fast.periodAround(Instant.EPOCH).equals(slow.periodAround(Instant.EPOCH)));
+  }
+
+  /** A date that never occurs must be a spec problem (SpecValid=False), not an exception in every reconcile. */
+  @ParameterizedTest(name = "{0} never fires")
+  @CsvSource(delimiter = ';', value = {"0 0 30 2 *", "0 0 31 4 *", "0 0 31 11 *"})
+  void aScheduleThatNeverFiresIsInvalid(String cron) {
+    FeatureJobSpec spec = PolicyFixtures.hourly();
+    spec.schedule = cron;
+    SpecResolver.Result r = PolicyFixtures.RESOLVER.resolve(spec);
+    assertFalse(r.valid());
+    assertTrue(String.join("; ", r.errors()).contains("never fires"), r.errors().toString());
+  }
+
+  @ParameterizedTest(name = "{0} fires")
+  @CsvSource(delimiter = ';', value = {"0 0 29 2 *", "0 0 31 * *", "0 0 30 1-3 *"})
+  void aRareScheduleStillFires(String cron) {
+    assertTrue(PolicyFixtures.RESOLVER.resolve(withSchedule(cron)).valid(), cron);
+  }
+
+  private static FeatureJobSpec withSchedule(String cron) {
+    FeatureJobSpec spec = PolicyFixtures.hourly();
+    spec.schedule = cron;
+    return spec;
   }
 }
