@@ -10,6 +10,11 @@ public class Attempt {
   public String runId;
   public Integer attempt;
   public String podName;
+  /**
+   * The driver pod's UID, recorded once the operator has seen the pod: an attempt with a UID whose pod is
+   * gone was deleted (PodDeleted); one without a UID and without a pod was never created and is created now.
+   */
+  public String podUid;
   public String windowStart;
   public String windowEnd;
   public CapacityType driverCapacity;

@@ -31,21 +31,25 @@ final class DriverPods {
 
   /**
    * Writes the executor template ConfigMap, then the driver pod. A pod that already exists under the
-   * deterministic name (the operator restarted between creating it and recording it) is kept: that is
-   * the attempt, not a reason for a second one.
+   * deterministic name is left as it is and false returned: the next observation tells whether it is the
+   * attempt (created by this job before a restart) or a pod that is not the job's.
+   *
+   * @return true when the pod was created
    */
-  void launch(FeatureJob job, ResolvedSpec spec, LaunchPlan plan) {
+  boolean launch(FeatureJob job, ResolvedSpec spec, LaunchPlan plan) {
     String namespace = job.getMetadata().getNamespace();
     ConfigMap template = ExecutorPodTemplate.configMap(job, plan, profile, restrictedSecurityContext);
     client.configMaps().inNamespace(namespace).resource(template).createOr(existing -> existing.update());
     Pod driver = DriverPodBuilder.build(job, spec, plan, profile, restrictedSecurityContext);
     try {
       client.pods().inNamespace(namespace).resource(driver).create();
+      return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
-      LOG.info("driver pod {}/{} already exists; adopting it", namespace, plan.podName());
+      LOG.info("driver pod {}/{} already exists", namespace, plan.podName());
+      return false;
     }
   }
 
@@ -54,6 +58,7 @@ final class DriverPods {
     return client.pods().inNamespace(namespace).withName(name).get();
   }
 
+  /** Idempotent: a pod that is already gone (404) is not an error; fabric8 returns an empty list for it. */
   void delete(String namespace, String name) {
     client.pods().inNamespace(namespace).withName(name).delete();
   }

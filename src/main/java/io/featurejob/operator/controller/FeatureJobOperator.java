@@ -18,7 +18,9 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import java.io.IOException;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.HashSet;
 import java.util.Objects;
@@ -33,6 +35,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class FeatureJobOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FeatureJobOperator.class);
+
+  /**
+   * Transient API errors (429, 5xx, timeouts, conflicts, quota) are rethrown to JOSDK, which retries with
+   * this backoff. Without a limit: JOSDK's default gives up after 5 attempts and then waits for the next
+   * event, which for a quiet job means the max reconciliation interval.
+   */
+  static final GenericRetry RETRY = new GenericRetry().setInitialInterval(500).setIntervalMultiplier(1.5)
+      .setMaxInterval(Duration.ofMinutes(1).toMillis()).withoutMaxAttempts();
+
+  /** Every job is looked at at least this often whatever happened (JOSDK's default is 10 hours). */
+  static final Duration MAX_RECONCILIATION_INTERVAL = Duration.ofMinutes(5);
 
   private final Operator operator;
   private final MetricsServer metricsServer;
@@ -100,6 +113,7 @@ public final class FeatureJobOperator implements AutoCloseable {
       }
     });
     operator.register(reconciler, c -> {
+      c.withRetry(RETRY).withReconciliationMaxInterval(MAX_RECONCILIATION_INTERVAL);
       if (!config.watchAllNamespaces()) {
         c.settingNamespaces(new HashSet<>(config.watchNamespaces()));
       }

@@ -13,7 +13,11 @@ public enum EventReason {
   Unblocked(false),
   CapacityFallback(false),
   MemoryEscalated(false),
-  InvalidSpec(true);
+  InvalidSpec(true),
+  /** A pod with the job's labels that the operator leaves alone: not controlled by this job, or unreadable. */
+  PodIgnored(true),
+  /** An unexpected error stopped a reconcile; the job is looked at again (see the ReconcileError condition). */
+  ReconcileError(true);
 
   public static final String NORMAL = "Normal";
   public static final String WARNING = "Warning";

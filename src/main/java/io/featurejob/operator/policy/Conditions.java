@@ -16,6 +16,8 @@ public final class Conditions {
   public static final String ALERTING = "Alerting";
   public static final String PERMANENTLY_FAILED = "PermanentlyFailed";
   public static final String FRESH = "Fresh";
+  /** True while reconciles fail with an unexpected error (reason: the exception); False once one passes. */
+  public static final String RECONCILE_ERROR = "ReconcileError";
 
   private Conditions() {}
 

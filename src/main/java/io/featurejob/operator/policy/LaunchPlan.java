@@ -1,6 +1,9 @@
 package io.featurejob.operator.policy;
 
+import io.featurejob.operator.api.Attempt;
 import io.featurejob.operator.api.CapacityType;
+import io.featurejob.operator.api.SparkMemory;
+import io.featurejob.operator.api.Times;
 import java.time.Instant;
 
 /**
@@ -20,4 +23,19 @@ public record LaunchPlan(
     Trigger trigger) {
 
   public enum Trigger { Schedule, Retry, Unblock, OneOff }
+
+  /** The plan an attempt recorded in status stands for (to create its pod when it was never created). */
+  public static LaunchPlan of(Attempt a) {
+    return new LaunchPlan(
+        a.runId,
+        a.attempt,
+        a.podName,
+        Times.parse(a.windowStart),
+        Times.parse(a.windowEnd),
+        a.driverCapacity == null ? CapacityType.OnDemand : a.driverCapacity,
+        a.executorCapacity == null ? CapacityType.Spot : a.executorCapacity,
+        a.driverMemory == null ? 0 : SparkMemory.toMebibytes(a.driverMemory),
+        a.executorMemory == null ? 0 : SparkMemory.toMebibytes(a.executorMemory),
+        a.trigger == null ? null : Trigger.valueOf(a.trigger));
+  }
 }

@@ -53,6 +53,7 @@ final class StatusCopy {
     c.runId = a.runId;
     c.attempt = a.attempt;
     c.podName = a.podName;
+    c.podUid = a.podUid;
     c.windowStart = a.windowStart;
     c.windowEnd = a.windowEnd;
     c.driverCapacity = a.driverCapacity;

@@ -241,7 +241,7 @@ public final class Simulation {
     for (Decision.FinishedAttempt f : d.finished()) {
       finished(s, fate, f, t);
     }
-    if (d.deletePod() != null && fate != null && d.deletePod().equals(fate.podName())) {
+    if (fate != null && d.deletePods().contains(fate.podName())) {
       s.fate = null;
     }
     if (!d.finished().isEmpty()) {

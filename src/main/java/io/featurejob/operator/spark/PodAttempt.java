@@ -51,21 +51,6 @@ public final class PodAttempt {
     return attempt;
   }
 
-  /** The launch plan an attempt recorded in status stands for (to create its pod again). */
-  public static LaunchPlan planFromAttempt(Attempt a) {
-    return new LaunchPlan(
-        a.runId,
-        a.attempt,
-        a.podName,
-        Times.parse(a.windowStart),
-        Times.parse(a.windowEnd),
-        a.driverCapacity == null ? CapacityType.OnDemand : a.driverCapacity,
-        a.executorCapacity == null ? CapacityType.Spot : a.executorCapacity,
-        a.driverMemory == null ? 0 : SparkMemory.toMebibytes(a.driverMemory),
-        a.executorMemory == null ? 0 : SparkMemory.toMebibytes(a.executorMemory),
-        a.trigger == null ? null : LaunchPlan.Trigger.valueOf(a.trigger));
-  }
-
   /**
    * The launch plan recorded on {@code pod}. Missing optional annotations read as: no window,
    * capacity OnDemand (driver) / Spot (executors), memory 0, trigger null.

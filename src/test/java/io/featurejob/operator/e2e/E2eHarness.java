@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.featurejob.operator.demo.EmbeddedApiServer;
 import io.featurejob.operator.demo.SimulatedCluster;
 import io.featurejob.operator.demo.SimulatedKubelet;
+import io.featurejob.operator.testing.ApiFaults;
 import io.featurejob.operator.testing.FeatureJobHarness;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,24 +26,32 @@ final class E2eHarness extends FeatureJobHarness {
   final SimulatedCluster cluster;
   final SimulatedKubelet kubelet;
   final Clock clock = Clock.systemUTC();
+  /** Errors injected into the operator's requests; null = none. */
+  private final ApiFaults faults;
 
-  private E2eHarness(EmbeddedApiServer api, SimulatedCluster cluster, SimulatedKubelet kubelet) {
+  private E2eHarness(EmbeddedApiServer api, SimulatedCluster cluster, SimulatedKubelet kubelet, ApiFaults faults) {
     super(api.client(), NAMESPACE, TIMEOUT, POLL);
     this.api = api;
     this.client = api.client();
     this.cluster = cluster;
     this.kubelet = kubelet;
+    this.faults = faults;
   }
 
   /** API server with namespace {@value #NAMESPACE}, kubelet and a running operator. */
   static E2eHarness start() {
+    return start(null);
+  }
+
+  /** As {@link #start()}, the operator's requests passing through {@code faults} (null = none). */
+  static E2eHarness start(ApiFaults faults) {
     EmbeddedApiServer api = EmbeddedApiServer.start();
     try {
       api.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
           .endMetadata().build()).create();
       SimulatedCluster cluster = SimulatedCluster.karpenter();
       SimulatedKubelet kubelet = new SimulatedKubelet(api.client(), cluster, Clock.systemUTC()).start();
-      E2eHarness harness = new E2eHarness(api, cluster, kubelet);
+      E2eHarness harness = new E2eHarness(api, cluster, kubelet, faults);
       harness.startOperator();
       return harness;
     } catch (RuntimeException e) {
@@ -55,7 +64,7 @@ final class E2eHarness extends FeatureJobHarness {
 
   @Override
   protected KubernetesClient newOperatorClient() {
-    return api.newClient();
+    return faults == null ? api.newClient() : faults.client(api.client().getConfiguration());
   }
 
   @Override

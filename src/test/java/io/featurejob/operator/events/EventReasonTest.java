@@ -20,6 +20,8 @@ class EventReasonTest {
       "CapacityFallback, Normal",
       "MemoryEscalated, Normal",
       "InvalidSpec, Warning",
+      "PodIgnored, Warning",
+      "ReconcileError, Warning",
   })
   void typesFollowTheContract(EventReason reason, String type) {
     assertEquals(type, reason.type());
@@ -28,6 +30,6 @@ class EventReasonTest {
 
   @org.junit.jupiter.api.Test
   void everyReasonIsListedAbove() {
-    assertEquals(11, EventReason.values().length);
+    assertEquals(13, EventReason.values().length);
   }
 }

@@ -230,7 +230,7 @@ class DeciderTest {
     Decision unschedulable = decide(spec, running, new Observation.Pending(T0, true, "0/3 nodes are available"),
         T0.plus(Duration.ofMinutes(10)));
     assertEquals(FailureClass.CapacityUnavailable, unschedulable.status().lastFailure.failureClass);
-    assertEquals("trips-20261123-0900-1", unschedulable.deletePod());
+    assertEquals(List.of("trips-20261123-0900-1"), unschedulable.deletePods());
 
     Decision executors = decide(spec, running, new Observation.Running(T0, T0.plusSeconds(5), "no Spot capacity"),
         T0.plus(Duration.ofMinutes(11)));
@@ -239,11 +239,11 @@ class DeciderTest {
 
     Decision timeout = decide(spec, running, new Observation.Running(T0, null, null), T0.plus(Duration.ofHours(2)));
     assertEquals(FailureClass.Timeout, timeout.status().lastFailure.failureClass);
-    assertEquals("trips-20261123-0900-1", timeout.deletePod());
+    assertEquals(List.of("trips-20261123-0900-1"), timeout.deletePods());
 
     Decision vanished = decide(spec, running, noPod(), T0.plusSeconds(30));
     assertEquals(FailureClass.PodDeleted, vanished.status().lastFailure.failureClass);
-    assertNull(vanished.deletePod());
+    assertEquals(List.of(), vanished.deletePods());
   }
 
   @Test

@@ -1,0 +1,93 @@
+package io.featurejob.operator.policy;
+
+import io.featurejob.operator.api.FailureClass;
+import io.featurejob.operator.api.Remediation;
+import io.featurejob.operator.api.SparkMemory;
+import io.featurejob.operator.api.Times;
+import io.featurejob.operator.classify.Classification;
+import io.featurejob.operator.events.EventReason;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What the operator changes by itself after a failure: the infrastructure-failure count, the on-demand
+ * fallback (until the next success) and the memory of the side that ran out (kept after a success).
+ */
+final class Remediations {
+  private Remediations() {}
+
+  /** After a success: the infrastructure count resets and the fallback ends; returns whether it ended. */
+  static boolean afterSuccess(Draft d) {
+    Remediation r = d.remediation();
+    r.infrastructureFailures = 0;
+    if (!Boolean.TRUE.equals(r.onDemandFallback)) {
+      return false;
+    }
+    r.onDemandFallback = false;
+    r.onDemandFallbackSince = null;
+    r.onDemandFallbackReason = null;
+    return true;
+  }
+
+  /** Before the failure's accounting: count infrastructure failures; raise memory after an OOM. */
+  static void afterFailure(Draft d, Classification c) {
+    Remediation r = d.remediation();
+    r.infrastructureFailures = c.failureClass().isInfrastructure() ? orZero(r.infrastructureFailures) + 1 : 0;
+    if (c.failureClass() == FailureClass.OutOfMemory) {
+      escalateMemory(d, c);
+    }
+  }
+
+  /** After the failure's accounting: fall back to on-demand when the policy says so for this retry. */
+  static void beforeRetry(Draft d, FailureClass failureClass, Instant retryAt) {
+    Remediation r = d.remediation();
+    if (Boolean.TRUE.equals(r.onDemandFallback)) {
+      return;
+    }
+    Optional<String> why = OnDemandFallbackPolicy.reasonToFallBack(d.spec, failureClass, r.infrastructureFailures,
+        retryAt, Freshness.staleAt(d));
+    if (why.isPresent()) {
+      r.onDemandFallback = true;
+      r.onDemandFallbackSince = Times.format(d.now);
+      r.onDemandFallbackReason = why.get();
+      d.event(EventReason.CapacityFallback, Messages.fallback(why.get()));
+    }
+  }
+
+  static void escalateMemory(Draft d, Classification c) {
+    Remediation r = d.remediation();
+    ResolvedSpec.Escalation e = d.spec.escalation();
+    boolean executor = c.memoryTarget() == Classification.MemoryTarget.Executor;
+    long current = executor ? executorMemory(d) : driverMemory(d);
+    long ceiling = executor ? e.maxExecutorMemoryMiB() : e.maxDriverMemoryMiB();
+    long next = MemoryEscalationPolicy.escalate(current, e.factor(), ceiling);
+    String side = executor ? "executor" : "driver";
+    if (next == current) {
+      d.event(EventReason.MemoryEscalated, Messages.memoryAtCeiling(side, SparkMemory.fromMebibytes(ceiling)));
+      return;
+    }
+    if (executor) {
+      r.executorMemory = SparkMemory.fromMebibytes(next);
+    } else {
+      r.driverMemory = SparkMemory.fromMebibytes(next);
+    }
+    d.event(EventReason.MemoryEscalated, Messages.memoryEscalated(side, SparkMemory.fromMebibytes(current),
+        SparkMemory.fromMebibytes(next), SparkMemory.fromMebibytes(ceiling)));
+  }
+
+  /** The driver memory of the next attempt in MiB: escalated, else the spec's. */
+  static long driverMemory(Draft d) {
+    Remediation r = d.status.remediation;
+    return r != null && r.driverMemory != null ? SparkMemory.toMebibytes(r.driverMemory) : d.spec.spark().driverMemoryMiB();
+  }
+
+  static long executorMemory(Draft d) {
+    Remediation r = d.status.remediation;
+    return r != null && r.executorMemory != null
+        ? SparkMemory.toMebibytes(r.executorMemory) : d.spec.spark().executorMemoryMiB();
+  }
+
+  private static int orZero(Integer i) {
+    return i == null ? 0 : i;
+  }
+}

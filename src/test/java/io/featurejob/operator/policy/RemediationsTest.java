@@ -1,0 +1,65 @@
+package io.featurejob.operator.policy;
+
+import static io.featurejob.operator.policy.Drafts.draft;
+import static io.featurejob.operator.policy.Drafts.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.featurejob.operator.api.FailureClass;
+import io.featurejob.operator.api.FeatureJobSpec;
+import io.featurejob.operator.classify.Classification;
+import java.time.Instant;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** What the operator changes by itself after failures (fallback after 2 infrastructure failures, x1.5 memory). */
+class RemediationsTest {
+  static final Instant NOW = Instant.parse("2026-11-23T10:30:00Z");
+
+  @ParameterizedTest(name = "{0} after {1} infrastructure failures -> count {2}, fallback {3}")
+  @CsvSource(delimiter = '|', value = {
+      "SpotInterruption    | 0 | 1 | false",
+      "SpotInterruption    | 1 | 2 | true",
+      "CapacityUnavailable | 1 | 2 | true",
+      "UserCodeError       | 1 | 0 | false",
+      "PermissionDenied    | 5 | 0 | false",
+  })
+  void fallsBackAfterInfrastructureFailures(FailureClass failure, int before, int after, boolean fallback) {
+    FeatureJobSpec spec = PolicyFixtures.hourly();
+    spec.freshnessSLO = "48h"; // only the count rule
+    Draft d = draft(spec, status(1), NOW);
+    d.remediation().infrastructureFailures = before;
+    Classification c = new Classification(failure, "r", "e", "m", 1, null);
+    Remediations.afterFailure(d, c);
+    Remediations.beforeRetry(d, failure, NOW.plusSeconds(60));
+    assertEquals(after, d.status.remediation.infrastructureFailures);
+    assertEquals(fallback, Boolean.TRUE.equals(d.status.remediation.onDemandFallback));
+  }
+
+  @ParameterizedTest(name = "OOM of the {0} at {1} -> {2}")
+  @CsvSource(delimiter = '|', value = {
+      "Executor | -   | 3g",
+      "Executor | 12g | 16g",
+      "Executor | 16g | 16g",
+      "Driver   | -   | 3g",
+  })
+  void raisesTheMemoryOfTheSideThatRanOut(Classification.MemoryTarget side, String current, String expected) {
+    Draft d = draft(PolicyFixtures.hourly(), status(1), NOW);
+    boolean executor = side == Classification.MemoryTarget.Executor;
+    if (!"-".equals(current)) {
+      d.remediation().executorMemory = current;
+    }
+    Remediations.afterFailure(d, new Classification(FailureClass.OutOfMemory, "r", "e", "m", 137, side));
+    assertEquals(expected, executor ? d.status.remediation.executorMemory : d.status.remediation.driverMemory);
+  }
+
+  @ParameterizedTest(name = "success with fallback {0}: reverted {0}")
+  @CsvSource({"true", "false"})
+  void aSuccessEndsTheFallback(boolean fallback) {
+    Draft d = draft(PolicyFixtures.hourly(), status(0), NOW);
+    d.remediation().onDemandFallback = fallback;
+    d.remediation().infrastructureFailures = 2;
+    assertEquals(fallback, Remediations.afterSuccess(d));
+    assertEquals(0, d.status.remediation.infrastructureFailures);
+    assertEquals(false, d.status.remediation.onDemandFallback);
+  }
+}
