@@ -265,46 +265,26 @@ public final class Simulation {
       }
       s.fate = fates.fate(s.job, d.launch(), t, s.resolved.spec().spark().executorMemoryMiB());
     }
-    scheduleDecider(s, t, d.requeueAfter());
+    scheduleDecider(s, t, d);
   }
 
-  private void scheduleDecider(JobState s, long t, Duration requeue) {
-    long wake = t + requeue.toMillis();
+  /**
+   * The decider's own next deadline replaces a safety-net requeue: every deadline the pure core knows is
+   * in {@link Decision#nextDeadline()}, and a pod change wakes the job by itself. A linear-retry policy
+   * rewrites {@code nextRunTime} after the decision, so that time counts too.
+   */
+  private void scheduleDecider(JobState s, long t, Decision d) {
+    long wake = t + d.requeueAfter().toMillis();
     s.lastRequeueWasSafetyNet = false;
-    if (!exactRequeue && requeue.equals(SAFETY_NET)) {
-      long real = nextDeadline(s, t);
+    if (!exactRequeue && d.requeueAfter().equals(SAFETY_NET)) {
+      long real = d.nextDeadline() == null ? Long.MAX_VALUE : d.nextDeadline().toEpochMilli();
+      real = earliestAfter(t, real, millis(s.status.nextRunTime));
       if (real > wake) {
         wake = real;
         s.lastRequeueWasSafetyNet = true;
       }
     }
     s.deciderWake = wake;
-  }
-
-  /**
-   * The earliest time after t at which the decider could decide differently without a pod change:
-   * the retry or next tick in {@code nextRunTime}, the freshness deadline, the attempt's scheduling
-   * and run timeouts. Long.MAX_VALUE when there is none (a parked job waits for a human).
-   */
-  private long nextDeadline(JobState s, long t) {
-    ResolvedSpec spec = s.resolved.spec();
-    long next = Long.MAX_VALUE;
-    next = earliestAfter(t, next, millis(s.status.nextRunTime));
-    String basis = s.status.lastSuccessfulWindowEnd;
-    long staleAt = (basis == null ? s.ref.createdAt() : Times.parse(basis)).plus(spec.freshnessSLO()).toEpochMilli();
-    next = earliestAfter(t, next, staleAt);
-    if (s.status.currentAttempt != null) {
-      long started = millis(s.status.currentAttempt.startTime);
-      long scheduling = spec.capacity().schedulingTimeout().toMillis();
-      next = earliestAfter(t, next, started + spec.runTimeout().toMillis());
-      if (s.fate != null) {
-        next = earliestAfter(t, next, s.fate.launch() + scheduling);
-        if (s.fate.executorsBlockedSince() != AttemptFate.NONE) {
-          next = earliestAfter(t, next, s.fate.executorsBlockedSince() + scheduling);
-        }
-      }
-    }
-    return next;
   }
 
   private void push(JobState s, long t) {
