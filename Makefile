@@ -4,7 +4,7 @@ JAR  = target/featurejob-operator-0.1.0-SNAPSHOT.jar
 CRD  = featurejobs.featurejob.io-v1.yml
 IMAGE ?= featurejob/featurejob-operator:0.1.0
 
-.PHONY: build test e2e cluster cluster-down demo run crds manifests image clean simulate bench-matching
+.PHONY: build test e2e chaos cluster cluster-down demo run crds manifests image clean simulate bench-matching
 
 build: $(JAR)
 
@@ -19,6 +19,13 @@ test:
 ## started and stopped around the run. See README "End-to-end tests on a real control plane".
 e2e:
 	hack/e2e.sh
+
+## Fault injection on a real control plane: a storm of failing and retrying jobs while the operator is
+## stopped and started at random points; an audit of the API server's records prints its counts and
+## fails on any non-zero. `make e2e` runs a small storm of the same test. Override CHAOS_ARGS.
+CHAOS_ARGS ?= -Dfeaturejob.chaos.jobs=20 -Dfeaturejob.chaos.restarts=100 -Dfeaturejob.chaos.seed=1
+chaos:
+	FEATUREJOB_E2E_IMAGE=0 E2E_MAVEN_ARGS="-Dtest=ChaosOnControlPlaneTest $(CHAOS_ARGS)" hack/e2e.sh
 
 ## Build (once, cached outside the repo) and start etcd + kube-apiserver + kube-controller-manager
 ## on 127.0.0.1; prints the KUBECONFIG to use.

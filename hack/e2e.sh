@@ -50,5 +50,7 @@ if [ -n "${FEATUREJOB_IMAGE:-}" ]; then
   export FEATUREJOB_CONTAINER_COMMAND FEATUREJOB_CONTAINER_RUN_OPTIONS
 fi
 
+# E2E_MAVEN_ARGS: e.g. one test class and its settings (make chaos)
+# shellcheck disable=SC2086
 mvn -B --no-transfer-progress test -Dgroups=cluster -Dfeaturejob.excludedGroups=none \
-  -Dsurefire.failIfNoSpecifiedTests=false
+  -Dsurefire.failIfNoSpecifiedTests=false ${E2E_MAVEN_ARGS:-}
