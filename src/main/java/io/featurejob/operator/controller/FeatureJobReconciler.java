@@ -38,12 +38,14 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +114,10 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
     try {
       return pass(job, context, now, true);
     } catch (KubernetesClientException e) {
-      if (ApiErrors.isTransient(e.getCode(), e.getMessage())) {
+      // No HTTP status: transient only when the connection failed, not e.g. when a body did not parse.
+      boolean clientSide = e.getCode() <= 0
+          && !(e.getCause() instanceof IOException || e.getCause() instanceof TimeoutException);
+      if (!clientSide && ApiErrors.isTransient(e.getCode(), e.getMessage())) {
         throw e; // JOSDK retries with backoff, without a limit (FeatureJobOperator); the decision is taken again
       }
       return reportError(job, context, e, now);
