@@ -205,7 +205,6 @@ node_kubelet() {
   local pki="$STATE/pki" port healthz_port
   port=$(free_port); healthz_port=$(free_port)
   mkdir -p "$NODE/kubelet" "$NODE/pod-logs"
-  [ -e "$KUBELET_CONTAINER_LOGS" ] || undo_note created-dir "$KUBELET_CONTAINER_LOGS"
   kubeconfig "$NODE/kubelet/kubeconfig" "system:node:$NODE_NAME" kubelet
   cat > "$NODE/kubelet/config.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
@@ -258,6 +257,11 @@ node_up() {
   sandbox_image="$("$ROOT/hack/node/images.sh" pause)"
   mkdir -p "$NODE"
   iptables-save > "$NODE/iptables-before" 2>/dev/null || true
+  # fixed paths: the kubelet's container log links, containerd's shim sockets, libcni's cache
+  local dir
+  for dir in "$KUBELET_CONTAINER_LOGS" /run/containerd /var/lib/cni; do
+    [ -e "$dir" ] || undo_note created-dir "$dir"
+  done
   node_network
   node_cgroups
   node_containerd "$sandbox_image"
@@ -294,6 +298,8 @@ node_shim_pids() {
 
 node_down() {
   [ -d "$NODE" ] || return 0
+  local started
+  started=$(date +%s)
   stop_pid node-kubelet
   # every container of the node, then containerd, then whatever shim is left
   if [ -S "$CONTAINERD_SOCK" ] && alive node-containerd; then
@@ -313,6 +319,13 @@ node_down() {
   for mnt in $(awk -v p="$NODE/" 'index($2, p) == 1 {print $2}' /proc/self/mounts | sort -r); do
     umount "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null || log "WARNING: could not unmount $mnt"
   done
+  # libcni's cache of sandboxes killed above without a CNI DEL: this network's entries and their loopback
+  local cached
+  for cached in /var/lib/cni/results/featurejob-node-*; do
+    [ -e "$cached" ] || continue
+    local id="${cached#/var/lib/cni/results/featurejob-node-}"
+    rm -f "$cached" "/var/lib/cni/results/cni-loopback-${id%-*}-lo"
+  done
   local kind value
   for kind in link lo-address cgroup created-dir; do
     [ -f "$NODE/undo/$kind" ] || continue
@@ -328,7 +341,7 @@ node_down() {
   done
   remove_new_iptables_chains
   # veth ends of pods whose namespace went away vanish with it; none is left on the bridge
-  log "node $NODE_NAME removed"
+  log "node $NODE_NAME removed in $(( $(date +%s) - started ))s"
   rm -rf --one-file-system "$NODE"
 }
 
@@ -338,10 +351,11 @@ remove_cgroup() { # dir: its sub-cgroups first (the kubelet's kubepods/, the pod
   [ -d "$1" ] && log "WARNING: cgroup $1 still has processes" || true
 }
 
-remove_created_dir() { # a directory the kubelet created: its symlinks into this node, then it if empty
+remove_created_dir() { # a directory 'up' found absent: links into this node, then the empty dirs
   [ -d "$1" ] || return 0
-  find "$1" -maxdepth 1 -type l -lname "$NODE/*" -delete
-  rmdir "$1" 2>/dev/null || log "kept $1 (not empty)"
+  find "$1" -type l -lname "$NODE/*" -delete
+  find "$1" -depth -type d -empty -delete
+  [ -d "$1" ] && log "kept $1 (not empty)" || log "deleted $1"
 }
 
 # Chains present now that were not before 'up' (the kubelet's and CNI's), with the rules jumping to them.

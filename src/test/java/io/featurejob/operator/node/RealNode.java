@@ -8,8 +8,8 @@ import java.util.function.Supplier;
 
 /** What the tests on the real node share: its images (named by `make e2e-node`) and generous waits. */
 final class RealNode {
-  /** Spark's JVMs start in seconds, but this machine's two cores are shared: a run takes a minute or more. */
-  static final Duration RUN_TIMEOUT = Duration.ofMinutes(6);
+  /** Spark's JVMs start in seconds, but this machine's two cores are shared: a run took 2 to 8 minutes here under load. */
+  static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
   static final Duration POLL = Duration.ofMillis(500);
 
   private RealNode() {}
@@ -47,6 +47,21 @@ final class RealNode {
       }
       throw e;
     }
+  }
+
+  /** Phase, and the first container's termination (reason, exit code) when it has one. */
+  static String summary(Pod pod) {
+    if (pod.getStatus() == null) {
+      return "no status";
+    }
+    String summary = String.valueOf(pod.getStatus().getPhase());
+    if (pod.getStatus().getContainerStatuses() != null && !pod.getStatus().getContainerStatuses().isEmpty()) {
+      var terminated = pod.getStatus().getContainerStatuses().get(0).getState().getTerminated();
+      if (terminated != null) {
+        summary += " " + terminated.getReason() + " exit " + terminated.getExitCode();
+      }
+    }
+    return summary;
   }
 
   static String logs(String namespace, String pod) {

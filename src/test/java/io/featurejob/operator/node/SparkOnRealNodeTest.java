@@ -82,8 +82,8 @@ class SparkOnRealNodeTest {
         .watch(new Watcher<>() {
           @Override
           public void eventReceived(Action action, Pod pod) {
-            String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-            phases.put(pod.getMetadata().getName(), action == Action.DELETED ? "deleted (was " + phase + ")" : String.valueOf(phase));
+            String seen = RealNode.summary(pod);
+            phases.put(pod.getMetadata().getName(), action == Action.DELETED ? "deleted (was " + seen + ")" : seen);
           }
 
           @Override
