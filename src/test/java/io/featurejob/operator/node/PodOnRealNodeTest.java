@@ -3,6 +3,7 @@ package io.featurejob.operator.node;
 import static io.featurejob.operator.node.RealNode.assertContains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -92,6 +93,29 @@ class PodOnRealNodeTest {
     assertEquals("OOMKilled", terminated.getReason());
     assertEquals(0, terminated.getExitCode());
     assertContains(RealNode.logs(namespace, pod.getMetadata().getName()), "start", "tail: 137");
+  }
+
+  /**
+   * The pod network's one route leads to the service range: the API server's name resolves and its
+   * address answers; any other name does not resolve (no upstream DNS) and an address off this
+   * machine is unreachable (no default route). 203.0.113.1 is TEST-NET-3, documentation only.
+   */
+  @Test
+  void podsReachTheApiServerByItsServiceNameAndNothingOffTheMachine() {
+    Pod pod = run("network", String.join("; ",
+        "getent hosts kubernetes.default.svc.cluster.local",
+        "getent hosts kubernetes.default.svc || echo 'short name unresolved'",
+        "timeout 10 bash -c 'exec 3<>/dev/tcp/10.0.0.1/443' && echo 'api server port open'",
+        "getent hosts example.com || echo 'example.com unresolved'",
+        "timeout 10 bash -c 'exec 3<>/dev/tcp/203.0.113.1/80' 2>&1 || echo 'off-machine connect failed'",
+        "ip route 2>/dev/null || cat /proc/net/route"), null);
+
+    assertEquals("Succeeded", pod.getStatus().getPhase());
+    String logs = RealNode.logs(namespace, pod.getMetadata().getName());
+    assertContains(logs, "api server port open", "example.com unresolved", "Network is unreachable",
+        "off-machine connect failed");
+    assertTrue(logs.lines().anyMatch(line -> line.startsWith("10.0.0.1 ") && line.endsWith(" kubernetes.default.svc.cluster.local")), logs);
+    assertFalse(logs.contains("short name unresolved"), logs);
   }
 
   /** Runs {@code script} with bash in the Spark image as the restricted user; returns the finished pod. */
