@@ -215,6 +215,19 @@ start() { # name args...
   log "started $name (pid $!), log $STATE/logs/$name.log"
 }
 
+stop_pid() { # name: the process 'start' recorded; SIGTERM, SIGKILL after 10 s
+  local pid
+  [ -f "$STATE/pids/$1" ] || return 0
+  pid=$(cat "$STATE/pids/$1")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+    log "stopped $1 (pid $pid)"
+  fi
+  rm -f "$STATE/pids/$1"
+}
+
 wait_for() { # what seconds command...
   local what=$1 seconds=$2; shift 2
   local deadline=$(( $(date +%s) + seconds ))
@@ -318,17 +331,9 @@ up() {
 down() {
   node_down
   [ -d "$STATE/pids" ] || { [ "${1:-}" = quiet ] || log "nothing running (no $STATE/pids)"; return 0; }
-  local name pid
+  local name
   for name in kube-scheduler kube-controller-manager kube-apiserver etcd; do
-    [ -f "$STATE/pids/$name" ] || continue
-    pid=$(cat "$STATE/pids/$name")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
-      log "stopped $name (pid $pid)"
-    fi
-    rm -f "$STATE/pids/$name"
+    stop_pid "$name"
   done
 }
 

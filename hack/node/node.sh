@@ -1,6 +1,6 @@
 # A real node for the local control plane: containerd + runc (Debian), the bridge CNI plugin and
 # kubelet. Sourced by hack/cluster.sh (FEATUREJOB_CLUSTER_NODE=1); uses its STATE, K8S_BIN,
-# APISERVER_PORT, log, die, start, wait_for and free_port.
+# APISERVER_PORT, log, die, start, stop_pid, alive, wait_for, free_port and kubeconfig.
 #
 # What it adds to the machine, and 'node_down' removes again (each recorded under $NODE/undo before
 # it is added, so a crashed 'up' is undone too):
@@ -273,19 +273,6 @@ node_up() {
 }
 
 # ------------------------------------------------------------------------------------- down
-
-stop_pid() { # name: the process 'start' recorded
-  local pid
-  [ -f "$STATE/pids/$1" ] || return 0
-  pid=$(cat "$STATE/pids/$1")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
-    log "stopped $1 (pid $pid)"
-  fi
-  rm -f "$STATE/pids/$1"
-}
 
 # PIDs of processes whose command line names this node's containerd socket: its shims
 node_shim_pids() {

@@ -82,28 +82,7 @@ public final class ClusterHarness extends FeatureJobHarness {
    * kubelet; the operator's settings are the defaults plus {@code operatorSettings}.
    */
   public static ClusterHarness onRealNode(String prefix, Map<String, String> operatorSettings) {
-    ClusterHarness harness = prepare(prefix, false, false, operatorSettings);
-    try {
-      harness.applySparkIdentity();
-    } catch (RuntimeException | AssertionError e) {
-      harness.close();
-      throw e;
-    }
-    return started(harness);
-  }
-
-  /** deploy/job-namespace/ in this namespace: the drivers' ServiceAccount, Role and RoleBinding. */
-  void applySparkIdentity() {
-    try {
-      String identity = Files.readString(Path.of("deploy", "job-namespace", "featurejob-spark.yaml"))
-          .replaceAll("(?m)namespace: featurejob-jobs$", "namespace: " + namespace);
-      Result applied = kubectl(identity, "apply", "-f", "-");
-      if (applied.exitCode() != 0) {
-        throw new AssertionError("kubectl apply of deploy/job-namespace/ failed: " + applied.output());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return started(prepare(prefix, true, false, operatorSettings));
   }
 
   private static ClusterHarness started(ClusterHarness harness) {
