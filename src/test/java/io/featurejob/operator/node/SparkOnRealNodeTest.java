@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
 @Tag("node")
 class SparkOnRealNodeTest {
   /** One node: capacity types cannot be told apart, so pods go wherever the scheduler puts them. */
-  static final Map<String, String> ONE_NODE = Map.of("FEATUREJOB_CAPACITY_PROFILE", "none");
+  static final Map<String, String> ONE_NODE = Map.of(
+      "FEATUREJOB_CAPACITY_PROFILE", "none",
+      // the image built for the node (operator option sparkImages, an allow-list)
+      "FEATUREJOB_SPARK_IMAGES", "localhost/featurejob-spark");
 
   @Test
   void theDriverCreatesExecutorsFromTheTemplateAndTheRunSucceeds() {
