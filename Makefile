@@ -4,7 +4,7 @@ JAR  = target/featurejob-operator-0.1.0-SNAPSHOT.jar
 CRD  = featurejobs.featurejob.io-v1.yml
 IMAGE ?= featurejob/featurejob-operator:0.1.0
 
-.PHONY: build test e2e chaos cluster cluster-down demo run crds manifests image clean simulate bench-matching
+.PHONY: build test e2e e2e-node chaos cluster cluster-down demo run crds manifests image clean simulate bench-matching
 
 build: $(JAR)
 
@@ -27,12 +27,19 @@ CHAOS_ARGS ?= -Dfeaturejob.chaos.jobs=20 -Dfeaturejob.chaos.restarts=100 -Dfeatu
 chaos:
 	FEATUREJOB_E2E_IMAGE=0 E2E_MAVEN_ARGS="-Dtest=ChaosOnControlPlaneTest $(CHAOS_ARGS)" hack/e2e.sh
 
+## The tests tagged "node": real Spark driver and executor pods on a real node (kubelet, containerd,
+## runc, bridge CNI; root). Builds the Spark image, starts the control plane with its node, stops it.
+## See README "Real node".
+e2e-node:
+	hack/node/e2e.sh
+
 ## Build (once, cached outside the repo) and start etcd + kube-apiserver + kube-controller-manager
 ## on 127.0.0.1; prints the KUBECONFIG to use.
 cluster:
 	hack/cluster.sh up
 
-## Stop exactly the processes `make cluster` started (PIDs in .cluster/pids).
+## Stop exactly the processes `make cluster` started (PIDs in .cluster/pids); with a real node also
+## its containers, bridge, addresses, mounts and cgroups.
 cluster-down:
 	hack/cluster.sh down
 

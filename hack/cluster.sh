@@ -14,6 +14,9 @@
 #                           <state>/logs/audit.log (hack/rbac/spark-driver-audit.sh records Spark's calls)
 #   FEATUREJOB_CLUSTER_SCHEDULER=1  also start kube-scheduler (off: the e2e suite's simulated
 #                           kubelet binds pods itself through the pods/binding subresource)
+#   FEATUREJOB_CLUSTER_NODE=1  also a real node: kube-scheduler, containerd, runc, the bridge CNI
+#                           plugin and kubelet (root; see hack/node/node.sh for what it adds and
+#                           'down' removes)
 #
 # No prebuilt Kubernetes binary can be downloaded here: k8s.io/kubernetes is used as a Go module
 # with each staging module (k8s.io/X v0.0.0 in its go.mod) replaced by the published v0.<minor>.<patch>.
@@ -31,23 +34,40 @@ NICE="nice -n 15"
 
 log() { printf '[cluster] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+NODE_MODE="${FEATUREJOB_CLUSTER_NODE:-0}"
+# shellcheck source=hack/node/node.sh
+. "$ROOT/hack/node/node.sh"
 
 # ---------------------------------------------------------------------------------------- build
 
-k8s_built() {
-  [ -x "$K8S_BIN/kube-apiserver" ] && [ -x "$K8S_BIN/kube-controller-manager" ] \
-    && [ -x "$K8S_BIN/kube-scheduler" ] && [ -x "$K8S_BIN/kubectl" ]
+# kube-apiserver, kube-controller-manager, kube-scheduler and kubectl (the control plane) and
+# kubelet (the real node, FEATUREJOB_CLUSTER_NODE=1): all five from one Go module set.
+K8S_CONTROL_PLANE_CMDS="kube-apiserver kube-controller-manager kube-scheduler kubectl"
+K8S_NODE_CMDS="kubelet"
+
+k8s_has() { # cmd...
+  local cmd
+  for cmd in "$@"; do [ -x "$K8S_BIN/$cmd" ] || return 1; done
 }
 
+k8s_built() {
+  # shellcheck disable=SC2086 # word lists
+  k8s_has $K8S_CONTROL_PLANE_CMDS $K8S_NODE_CMDS
+}
+
+# Builds what is missing of the five; a cache that has the control plane only gets kubelet added
+# (its compiled packages come from the Go build cache: ~30 s warm) without rebuilding the others.
 build_k8s() {
   k8s_built && return 0
-  command -v go >/dev/null || die "go is not installed (needed to build kube-apiserver)"
+  local cmds="" cmd
+  for cmd in $K8S_CONTROL_PLANE_CMDS $K8S_NODE_CMDS; do k8s_has "$cmd" || cmds="$cmds $cmd"; done
+  command -v go >/dev/null || die "go is not installed (needed to build$cmds)"
   local started work minor mod
   started=$(date +%s)
   minor="0.${K8S_VERSION#1.}"
   work="$CACHE/build/kubernetes-v$K8S_VERSION"
   rm -rf "$work" && mkdir -p "$work"
-  log "building kubernetes v$K8S_VERSION (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl) in $work"
+  log "building kubernetes v$K8S_VERSION ($cmds ) in $work"
   (
     cd "$work"
     go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" > download.json
@@ -60,24 +80,24 @@ build_k8s() {
       sed -n '/^replace (/,/^)/p' "$mod" | awk -v v="v$minor" '$3 ~ /^\.\/staging\// {print "\t" $1 " => " $1 " " v}'
       printf ')\n'
     } > go.mod
-    $NICE go get "k8s.io/kubernetes/cmd/kube-apiserver@v$K8S_VERSION" \
-      "k8s.io/kubernetes/cmd/kube-controller-manager@v$K8S_VERSION" \
-      "k8s.io/kubernetes/cmd/kube-scheduler@v$K8S_VERSION" \
-      "k8s.io/kubernetes/cmd/kubectl@v$K8S_VERSION"
+    local pkgs=() gets=()
+    for cmd in $cmds; do
+      pkgs+=("k8s.io/kubernetes/cmd/$cmd")
+      gets+=("k8s.io/kubernetes/cmd/$cmd@v$K8S_VERSION")
+    done
+    $NICE go get "${gets[@]}"
     local ldflags="-s -w" pkg
     for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
       ldflags="$ldflags -X $pkg.gitVersion=v$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$(cut -d. -f2 <<<"$K8S_VERSION")"
       ldflags="$ldflags -X $pkg.gitTreeState=clean"
     done
     mkdir -p out
-    $NICE go build -trimpath -ldflags "$ldflags" -o out/ \
-      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-      k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+    $NICE go build -trimpath -ldflags "$ldflags" -o out/ "${pkgs[@]}"
   )
-  mkdir -p "$(dirname "$K8S_BIN")"
-  rm -rf "$K8S_BIN" && mv "$work/out" "$K8S_BIN"
+  mkdir -p "$K8S_BIN"
+  for cmd in $cmds; do mv -f "$work/out/$cmd" "$K8S_BIN/$cmd"; done
   rm -rf "$work"
-  log "kubernetes v$K8S_VERSION built in $(( $(date +%s) - started ))s"
+  log "kubernetes v$K8S_VERSION ($cmds ) built in $(( $(date +%s) - started ))s"
 }
 
 build_etcd() {
@@ -195,6 +215,19 @@ start() { # name args...
   log "started $name (pid $!), log $STATE/logs/$name.log"
 }
 
+stop_pid() { # name: the process 'start' recorded; SIGTERM, SIGKILL after 10 s
+  local pid
+  [ -f "$STATE/pids/$1" ] || return 0
+  pid=$(cat "$STATE/pids/$1")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+    log "stopped $1 (pid $pid)"
+  fi
+  rm -f "$STATE/pids/$1"
+}
+
 wait_for() { # what seconds command...
   local what=$1 seconds=$2; shift 2
   local deadline=$(( $(date +%s) + seconds ))
@@ -216,11 +249,20 @@ up() {
   for tool in openssl curl python3; do
     command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install $tool)"
   done
+  [ "$NODE_MODE" = 1 ] && node_check
   build
   local started
   started=$(date +%s)
-  rm -rf "$STATE" && mkdir -p "$STATE"
+  rm -rf --one-file-system "$STATE" && mkdir -p "$STATE"
   gen_certs
+  local node_flags=() controllers=garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,namespace-controller,root-ca-certificate-publisher-controller,clusterrole-aggregation-controller
+  if [ "$NODE_MODE" = 1 ]; then
+    node_certs
+    # shellcheck disable=SC2207 # flags without spaces
+    node_flags=($(node_apiserver_flags))
+    controllers="$controllers,$NODE_CONTROLLERS"
+    touch "$STATE/node-mode"
+  fi
   local etcd_port etcd_peer_port
   etcd_port=$(free_port); etcd_peer_port=$(free_port); APISERVER_PORT=$(free_port)
   local kcm_port; kcm_port=$(free_port)
@@ -248,7 +290,7 @@ up() {
     --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
     --authorization-mode Node,RBAC --service-cluster-ip-range 10.0.0.0/24 \
     --endpoint-reconciler-type none --allow-privileged=false \
-    --profiling=false --v 1
+    --profiling=false --v 1 "${node_flags[@]}"
   kubeconfig "$STATE/kubeconfig" featurejob-e2e-admin admin
   kubeconfig "$STATE/controller-manager.kubeconfig" system:kube-controller-manager controller-manager
   kubeconfig "$STATE/scheduler.kubeconfig" system:kube-scheduler scheduler
@@ -257,16 +299,17 @@ up() {
 
   # Garbage collection of owned pods, ServiceAccounts and their tokens, namespace deletion, and the
   # aggregation of labelled ClusterRoles into view/edit/admin (the chart's FeatureJob roles). No node
-  # lifecycle controller: the simulated nodes send no heartbeats and would be tainted unreachable.
+  # lifecycle controller: the simulated nodes send no heartbeats and would be tainted unreachable
+  # (the real node's mode adds it: NODE_CONTROLLERS).
   start kube-controller-manager "$K8S_BIN/kube-controller-manager" \
     --kubeconfig "$STATE/controller-manager.kubeconfig" \
     --authentication-kubeconfig "$STATE/controller-manager.kubeconfig" \
     --authorization-kubeconfig "$STATE/controller-manager.kubeconfig" \
     --bind-address 127.0.0.1 --secure-port "$kcm_port" --leader-elect=false \
-    --controllers garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,namespace-controller,root-ca-certificate-publisher-controller,clusterrole-aggregation-controller \
+    --controllers "$controllers" \
     --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
     --use-service-account-credentials=true --v 1
-  if [ "${FEATUREJOB_CLUSTER_SCHEDULER:-0}" = 1 ]; then
+  if [ "${FEATUREJOB_CLUSTER_SCHEDULER:-0}" = 1 ] || [ "$NODE_MODE" = 1 ]; then
     local sched_port; sched_port=$(free_port)
     start kube-scheduler "$K8S_BIN/kube-scheduler" --kubeconfig "$STATE/scheduler.kubeconfig" \
       --authentication-kubeconfig "$STATE/scheduler.kubeconfig" \
@@ -277,24 +320,20 @@ up() {
   wait_for "kube-controller-manager (default ServiceAccount)" 90 \
     "$K8S_BIN/kubectl" --kubeconfig "$STATE/kubeconfig" get serviceaccount default -n default \
     || { tail -30 "$STATE/logs/kube-controller-manager.log" >&2; down; exit 1; }
+  if [ "$NODE_MODE" = 1 ]; then
+    node_up || { down; exit 1; }
+  fi
   echo "$(( $(date +%s) - started ))" > "$STATE/start-seconds"
   log "control plane v$K8S_VERSION (etcd v$ETCD_VERSION) ready on https://127.0.0.1:$APISERVER_PORT in $(cat "$STATE/start-seconds")s"
   log "export KUBECONFIG=$STATE/kubeconfig"
 }
 
 down() {
+  node_down
   [ -d "$STATE/pids" ] || { [ "${1:-}" = quiet ] || log "nothing running (no $STATE/pids)"; return 0; }
-  local name pid
+  local name
   for name in kube-scheduler kube-controller-manager kube-apiserver etcd; do
-    [ -f "$STATE/pids/$name" ] || continue
-    pid=$(cat "$STATE/pids/$name")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
-      log "stopped $name (pid $pid)"
-    fi
-    rm -f "$STATE/pids/$name"
+    stop_pid "$name"
   done
 }
 

@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * pods/binding), and the operator running in this JVM with the token of the chart's ServiceAccount,
  * so every API call it makes is authorized by the chart's Role in that namespace and nothing else.
  */
-final class ClusterHarness extends FeatureJobHarness {
+public final class ClusterHarness extends FeatureJobHarness {
   /** The chart's identity, as deploy/featurejob-operator.yaml creates it. */
   static final String OPERATOR_NAMESPACE = "featurejob-system";
   static final String OPERATOR_SERVICE_ACCOUNT = "featurejob-operator";
@@ -54,23 +54,38 @@ final class ClusterHarness extends FeatureJobHarness {
   static final Duration POLL = Duration.ofMillis(250);
   private static final Set<String> RBAC_KINDS = Set.of("Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding");
 
-  final KubernetesClient admin;
+  public final KubernetesClient admin;
+  /** The simulated nodes and kubelet; null on a real node ({@link #onRealNode}). */
   final SimulatedCluster cluster;
   final SimulatedKubelet kubelet;
+  private final Map<String, String> extraEnvironment;
   final Clock clock = Clock.systemUTC();
   /** The metrics port of an operator this harness did not start (a container), if any. */
   private Integer externalMetricsPort;
 
-  private ClusterHarness(String namespace, KubernetesClient admin, SimulatedCluster cluster, SimulatedKubelet kubelet) {
+  private ClusterHarness(String namespace, KubernetesClient admin, SimulatedCluster cluster, SimulatedKubelet kubelet,
+      Map<String, String> extraEnvironment) {
     super(admin, namespace, TIMEOUT, POLL);
     this.admin = admin;
     this.cluster = cluster;
     this.kubelet = kubelet;
+    this.extraEnvironment = Map.copyOf(extraEnvironment);
   }
 
   /** A namespace {@code prefix-xxxxx} with the Spark ServiceAccount, the kubelet and a running operator. */
   static ClusterHarness start(String prefix) {
-    ClusterHarness harness = prepare(prefix, true);
+    return started(prepare(prefix, true, true, Map.of()));
+  }
+
+  /**
+   * As {@link #start} on a control plane with a real node (FEATUREJOB_CLUSTER_NODE=1): no simulated
+   * kubelet; the operator's settings are the defaults plus {@code operatorSettings}.
+   */
+  public static ClusterHarness onRealNode(String prefix, Map<String, String> operatorSettings) {
+    return started(prepare(prefix, true, false, operatorSettings));
+  }
+
+  private static ClusterHarness started(ClusterHarness harness) {
     try {
       harness.startOperator();
     } catch (RuntimeException e) {
@@ -85,10 +100,11 @@ final class ClusterHarness extends FeatureJobHarness {
    * operator: the test installs both the way the README does ({@link #useExternalOperator}).
    */
   static ClusterHarness withoutOperator(String prefix) {
-    return prepare(prefix, false);
+    return prepare(prefix, false, true, Map.of());
   }
 
-  private static ClusterHarness prepare(String prefix, boolean sparkServiceAccount) {
+  private static ClusterHarness prepare(String prefix, boolean sparkServiceAccount, boolean simulatedKubelet,
+      Map<String, String> operatorSettings) {
     KubernetesClient admin = adminClient();
     String namespace = prefix + "-" + UUID.randomUUID().toString().substring(0, 5);
     try {
@@ -110,9 +126,12 @@ final class ClusterHarness extends FeatureJobHarness {
           throw e;
         }
       }
+      if (!simulatedKubelet) {
+        return new ClusterHarness(namespace, admin, null, null, operatorSettings);
+      }
       SimulatedCluster cluster = SimulatedCluster.karpenter();
       SimulatedKubelet kubelet = new SimulatedKubelet(admin, cluster, Clock.systemUTC()).onRealApiServer().start();
-      return new ClusterHarness(namespace, admin, cluster, kubelet);
+      return new ClusterHarness(namespace, admin, cluster, kubelet, operatorSettings);
     } catch (RuntimeException e) {
       admin.close();
       throw e;
@@ -120,7 +139,7 @@ final class ClusterHarness extends FeatureJobHarness {
   }
 
   /** Cluster-admin client from {@code KUBECONFIG} (`make e2e` points it at the local control plane). */
-  static KubernetesClient adminClient() {
+  public static KubernetesClient adminClient() {
     String kubeconfig = System.getenv("KUBECONFIG");
     if (kubeconfig == null || kubeconfig.isBlank()) {
       throw new IllegalStateException("KUBECONFIG is not set: run these tests with `make e2e`"
@@ -191,7 +210,9 @@ final class ClusterHarness extends FeatureJobHarness {
   /** Watching this namespace only, so tests never see each other's FeatureJobs. */
   @Override
   protected Map<String, String> operatorEnvironment() {
-    return environment(namespace);
+    Map<String, String> env = environment(namespace);
+    env.putAll(extraEnvironment);
+    return env;
   }
 
   static FeatureJobOperator startOperator(KubernetesClient client, String namespace) {
@@ -245,7 +266,9 @@ final class ClusterHarness extends FeatureJobHarness {
           return j;
         });
       }
-      kubelet.close();
+      if (kubelet != null) {
+        kubelet.close();
+      }
       admin.pods().inNamespace(namespace).withGracePeriod(0).delete();
       admin.namespaces().withName(namespace).delete();
     } catch (RuntimeException e) {
@@ -271,7 +294,7 @@ final class ClusterHarness extends FeatureJobHarness {
 
   // ------------------------------------------------------------------ pods and events
 
-  Optional<Pod> pod(String name) {
+  public Optional<Pod> pod(String name) {
     return Optional.ofNullable(admin.pods().inNamespace(namespace).withName(name).get());
   }
 
@@ -291,14 +314,14 @@ final class ClusterHarness extends FeatureJobHarness {
     return chosen == null || chosen.isBlank() ? "kubectl" : chosen;
   }
 
-  record Result(int exitCode, String stdout, String stderr) {
-    String output() {
+  public record Result(int exitCode, String stdout, String stderr) {
+    public String output() {
       return stdout + stderr;
     }
   }
 
   /** Runs kubectl (KUBECONFIG from the environment) with {@code stdin}; waits at most a minute. */
-  static Result kubectl(String stdin, String... args) {
+  public static Result kubectl(String stdin, String... args) {
     List<String> command = new ArrayList<>();
     command.add(kubectlBinary());
     command.addAll(List.of(args));
@@ -339,7 +362,7 @@ final class ClusterHarness extends FeatureJobHarness {
     }
   }
 
-  Result kubectlHere(String stdin, String... args) {
+  public Result kubectlHere(String stdin, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--namespace=" + namespace);
     return kubectl(stdin, all.toArray(String[]::new));

@@ -1,0 +1,3 @@
+module featurejob.io/pause
+
+go 1.22
