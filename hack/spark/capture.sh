@@ -135,13 +135,27 @@ build_command() {
   fi
 }
 
-# All descendants of a PID (children, then theirs), from /proc.
-descendants() {
-  local child
-  for child in $(cat /proc/"$1"/task/*/children 2>/dev/null || true); do
-    echo "$child"
-    descendants "$child"
+# PIDs of the processes this capture started that still run: their working directory is $WORK
+# (spark-submit starts there; the Python driver, workers and daemon inherit it).
+leftovers() {
+  local proc cwd
+  for proc in /proc/[0-9]*; do
+    cwd="$(readlink "$proc/cwd" 2>/dev/null || true)"
+    if [ "$cwd" = "$WORK" ] || [ "$cwd" = "$WORK (deleted)" ]; then echo "${proc#/proc/}"; fi
   done
+}
+
+# A container's processes all die with it; here the Python driver, workers or daemon of a killed
+# JVM would live on, so give them 5 s to go and then kill them.
+kill_leftovers() {
+  local pids
+  for _ in 1 2 3 4 5; do
+    pids="$(leftovers)"
+    [ -n "$pids" ] || return 0
+    sleep 1
+  done
+  log "killing leftover processes of this run: $(echo $pids)"
+  kill -KILL $pids 2>/dev/null || true
 }
 
 # Runs the defined case; writes $1/driver.log and $1/exit-code.
@@ -153,7 +167,7 @@ run_case() {
     chmod 000 "$WORK/data/trips-export.csv"
   fi
   [ -z "$PRE" ] || "$HERE/postgres.sh" sql "$PRE" >/dev/null
-  local pid rc=0 waited=0 stopped=0 kids=""
+  local pid rc=0 waited=0 stopped=0
   # From $WORK: Spark names its working directory in the log (warehouse path).
   (cd "$WORK" && exec env PYSPARK_PYTHON="$FEATUREJOB_SPARK_PYTHON" PYSPARK_DRIVER_PYTHON="$FEATUREJOB_SPARK_PYTHON" \
     SPARK_LOCAL_IP=127.0.0.1 "${ENVS[@]}" "${COMMAND[@]}") > "$out/driver.log" 2>&1 &
@@ -161,28 +175,22 @@ run_case() {
   while kill -0 "$pid" 2>/dev/null; do
     if [ -n "$STOP" ] && [ "$stopped" = 0 ] && grep -q 'Running task 1.0' "$out/driver.log"; then
       sleep 3   # let both tasks settle into their sleep
-      kids="$(descendants "$pid")"
       log "sending SIG$STOP to spark-submit (pid $pid)"
       kill -"$STOP" "$pid"
       stopped=1
     fi
     if [ "$waited" -ge $((RUN_TIMEOUT * 2)) ]; then
       log "case still running after ${RUN_TIMEOUT}s: killing pid $pid"
-      kids="$(descendants "$pid")"
-      kill -KILL "$pid" $kids 2>/dev/null || true
+      kill -KILL "$pid" 2>/dev/null || true
       wait "$pid" 2>/dev/null || true
+      kill_leftovers
       exit 1
     fi
     sleep 0.5
     waited=$((waited + 1))
   done
   wait "$pid" || rc=$?
-  # A container's processes all die with it; here the Python driver and workers of a killed JVM
-  # would live on, so stop the ones this run started.
-  if [ -n "$kids" ]; then
-    sleep 2
-    kill -KILL $kids 2>/dev/null || true
-  fi
+  kill_leftovers
   [ -z "$POST" ] || "$HERE/postgres.sh" sql "$POST" >/dev/null
   echo "$rc" > "$out/exit-code"
   log "$(basename "$out"): exit $rc, $(wc -l < "$out/driver.log") lines, $(wc -c < "$out/driver.log") bytes"
