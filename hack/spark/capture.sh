@@ -11,8 +11,8 @@
 #
 # Needs hack/spark/install.sh (run here when SPARK_HOME is unset) and a running
 # hack/spark/postgres.sh (its env is read when FEATUREJOB_PG_URL is unset). `make spark-corpus` does all.
-# FEATUREJOB_SPARK_WRAPPER=PATH runs PATH with spark-submit's path and arguments instead of
-# spark-submit itself (the driver entrypoint the operator mounts).
+# FEATUREJOB_SPARK_WRAPPER=PATH runs `sh PATH` with spark-submit's path and arguments instead of
+# spark-submit itself (the driver entrypoint the operator mounts in driver pods).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -128,7 +128,7 @@ build_command() {
   fi
   COMMAND+=("${ARGS[@]}")
   if [ -n "${FEATUREJOB_SPARK_WRAPPER:-}" ]; then
-    COMMAND=("$FEATUREJOB_SPARK_WRAPPER" "${COMMAND[@]}")
+    COMMAND=(sh "$FEATUREJOB_SPARK_WRAPPER" "${COMMAND[@]}")
   fi
   if [ "$DROP_DAC" = 1 ] && [ "$(id -u)" = 0 ]; then
     COMMAND=(setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-dac_override,-dac_read_search -- "${COMMAND[@]}")
