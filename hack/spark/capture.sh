@@ -18,7 +18,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 CORPUS="$ROOT/src/main/resources/io/featurejob/operator/demo/spark-corpus"
 CASES=(success permission-revoked wrong-password missing-table python-udf-exception jvm-app-exception
-       sql-analysis-error driver-oom python-memory-error unreadable-file sigterm sigkill)
+       sql-analysis-error driver-oom python-memory-error broadcast-oom unreadable-file sigterm sigkill)
 # Seconds; a case still running then is killed and the capture fails (a loaded 2-core machine
 # needs minutes for one case)
 RUN_TIMEOUT=900
@@ -70,6 +70,10 @@ define_case() {
       SHOWS="MemoryError"
       JOB=python_memory.py EXPECT=OutOfMemory CONF=(--conf spark.executor.pyspark.memory=256m)
       DESCRIBE="Python worker out of memory: spark.executor.pyspark.memory=256m caps the worker's address space, a UDF allocates a 100-million-element list and raises MemoryError; the task fails and the job aborts with exit 1." ;;
+    broadcast-oom)
+      SHOWS="Not enough memory to build and broadcast the table to all worker nodes"
+      JOB=broadcast_join.py EXPECT=OutOfMemory
+      DESCRIBE="A broadcast join whose broadcast side has 8 million padded rows: the 512 MiB driver cannot build the broadcast table; Spark 3.5 reports it as a SparkException (no OutOfMemoryError in the log) and the job exits 1." ;;
     unreadable-file)
       SHOWS="Permission denied"
       JOB=read_csv.py ARGS=("$WORK/data/trips-export.csv") EXPECT=PermissionDenied DROP_DAC=1
