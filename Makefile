@@ -4,7 +4,7 @@ JAR  = target/featurejob-operator-0.1.0-SNAPSHOT.jar
 CRD  = featurejobs.featurejob.io-v1.yml
 IMAGE ?= featurejob/featurejob-operator:0.1.0
 
-.PHONY: build test e2e e2e-node chaos cluster cluster-down demo run crds manifests image clean simulate bench-matching
+.PHONY: build test e2e e2e-node chaos cluster cluster-down demo run crds manifests image clean simulate bench-matching spark-corpus spark-test
 
 build: $(JAR)
 
@@ -32,6 +32,19 @@ chaos:
 ## See README "Real node".
 e2e-node:
 	hack/node/e2e.sh
+
+## Tests that run real spark-submit (tag "spark"; hack/spark/README.md): installs Spark, the JDBC
+## driver and PostgreSQL 15 (once, cached outside the repo), then runs only those tests.
+spark-test:
+	eval "$$(hack/spark/install.sh env)" && mvn -B --no-transfer-progress test -Dgroups=spark -Dfeaturejob.excludedGroups=none
+
+## Regenerate the corpus of real Spark output (src/main/resources/.../demo/spark-corpus): install,
+## start a private PostgreSQL, run the cases (all, or SPARK_CASES="sigterm sigkill"), stop it.
+SPARK_CASES ?=
+spark-corpus:
+	hack/spark/install.sh
+	hack/spark/postgres.sh start >/dev/null
+	hack/spark/capture.sh $(SPARK_CASES); rc=$$?; hack/spark/postgres.sh stop; exit $$rc
 
 ## Build (once, cached outside the repo) and start etcd + kube-apiserver + kube-controller-manager
 ## on 127.0.0.1; prints the KUBECONFIG to use.
