@@ -13,7 +13,9 @@ public enum EventReason {
   Unblocked(false),
   CapacityFallback(false),
   MemoryEscalated(false),
-  InvalidSpec(true);
+  InvalidSpec(true),
+  /** The operator overrides or ignores some of the user's values (reserved sparkConf keys, owned pod fields). */
+  SpecAdjusted(true);
 
   public static final String NORMAL = "Normal";
   public static final String WARNING = "Warning";

@@ -57,6 +57,7 @@ public final class Decider {
     ResolvedSpec spec = resolved.spec();
     d.spec = spec;
     Conditions.set(d.status, Conditions.SPEC_VALID, true, "Valid", "spec is valid", now, job.generation());
+    SpecAdjustments.report(d.status, resolved.adjustments(), now, job.generation()).ifPresent(d.events::add);
     if (d.status.consecutiveFailures == null) {
       d.status.consecutiveFailures = 0;
     }
@@ -96,7 +97,7 @@ public final class Decider {
     Decision invalid(String problems) {
       boolean alreadyReported = status.phase == Phase.Invalid
           && Conditions.find(status, Conditions.SPEC_VALID) != null
-          && problems.equals(Conditions.find(status, Conditions.SPEC_VALID).getMessage());
+          && Conditions.bounded(problems).equals(Conditions.find(status, Conditions.SPEC_VALID).getMessage());
       Conditions.set(status, Conditions.SPEC_VALID, false, "InvalidSpec", problems, now, job.generation());
       // A running attempt is left alone (it finishes or times out once the spec is fixed); nothing new starts.
       status.phase = Phase.Invalid;

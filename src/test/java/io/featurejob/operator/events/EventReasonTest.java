@@ -20,6 +20,7 @@ class EventReasonTest {
       "CapacityFallback, Normal",
       "MemoryEscalated, Normal",
       "InvalidSpec, Warning",
+      "SpecAdjusted, Warning",
   })
   void typesFollowTheContract(EventReason reason, String type) {
     assertEquals(type, reason.type());
@@ -28,6 +29,6 @@ class EventReasonTest {
 
   @org.junit.jupiter.api.Test
   void everyReasonIsListedAbove() {
-    assertEquals(11, EventReason.values().length);
+    assertEquals(12, EventReason.values().length);
   }
 }
