@@ -7,7 +7,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonIgnoreProperties(ignoreUnknown = true)
-public class DriverSpec {
+public class DriverSpec extends PodOptions {
   @Default(Defaults.DRIVER_CORES)
   @Pattern(Defaults.CORES_PATTERN)
   @Size(max = Defaults.MAX_CORES_LENGTH)

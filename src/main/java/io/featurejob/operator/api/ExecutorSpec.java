@@ -9,7 +9,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonIgnoreProperties(ignoreUnknown = true)
-public class ExecutorSpec {
+public class ExecutorSpec extends PodOptions {
   @Default("2")
   @Min(1)
   @Max(1000)

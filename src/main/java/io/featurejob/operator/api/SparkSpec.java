@@ -6,6 +6,8 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Volume;
 import java.util.List;
 import java.util.Map;
 
@@ -42,7 +44,18 @@ public class SparkSpec {
   @Size(max = Defaults.MAX_NAME_LENGTH)
   public String serviceAccountName;
 
+  @JsonPropertyDescription("The driver pod: size, and what to add to it (env, mounts, labels, placement, sidecars).")
   public DriverSpec driver;
 
+  @JsonPropertyDescription("The executor pods: count, size, and what to add to each (env, mounts, labels, placement, sidecars).")
   public ExecutorSpec executor;
+
+  @JsonPropertyDescription("Volumes of the driver and executor pods (a Secret, a ConfigMap, an emptyDir scratch space);"
+      + " mount them with driver.volumeMounts and executor.volumeMounts.")
+  @Size(max = 64)
+  public List<Volume> volumes;
+
+  @JsonPropertyDescription("Secrets with registry credentials for pulling spark.image (and sidecar images).")
+  @Size(max = 16)
+  public List<LocalObjectReference> imagePullSecrets;
 }

@@ -62,7 +62,8 @@ public final class FeatureJobOperator implements AutoCloseable {
     CapacityProfile profile = config.capacityProfileFile()
         .map(CapacityProfiles::load)
         .orElseGet(() -> CapacityProfiles.named(config.capacityProfile()));
-    SpecResolver resolver = new SpecResolver(config.defaultRetry(), config.sparkAllowList(), new OperatorOverrides());
+    SpecResolver resolver = new SpecResolver(config.defaultRetry(), config.sparkAllowList(),
+        new OperatorOverrides(profile, config.restrictedSecurityContext()));
     FeatureJobMetrics metrics = new FeatureJobMetrics(config.metricsOwnerLabels());
 
     Leadership leadership = config.leaderElection() ? new Leadership(client,

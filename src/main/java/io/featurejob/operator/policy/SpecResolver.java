@@ -55,7 +55,13 @@ public final class SpecResolver {
 
   private final ResolvedSpec.Retry retryDefaults;
   private final SparkAllowList allowList;
-  private final Function<FeatureJobSpec, List<String>> adjustments;
+  private final Overrides adjustments;
+
+  /** Lists what of a valid spec the operator will override or ignore (see spark.OperatorOverrides). */
+  @FunctionalInterface
+  public interface Overrides {
+    List<String> of(FeatureJobSpec spec, ResolvedSpec resolved);
+  }
 
   /** @param retryDefaults used for each retryPolicy field a FeatureJob leaves out */
   public SpecResolver(ResolvedSpec.Retry retryDefaults) {
@@ -64,15 +70,11 @@ public final class SpecResolver {
 
   /** @param allowList the ServiceAccounts and images the operator may launch Spark pods with */
   public SpecResolver(ResolvedSpec.Retry retryDefaults, SparkAllowList allowList) {
-    this(retryDefaults, allowList, spec -> List.of());
+    this(retryDefaults, allowList, (spec, resolved) -> List.of());
   }
 
-  /**
-   * @param adjustments lists what of a valid spec the operator will override or ignore (see
-   *     spark.OperatorOverrides); reported, never silently dropped
-   */
-  public SpecResolver(ResolvedSpec.Retry retryDefaults, SparkAllowList allowList,
-      Function<FeatureJobSpec, List<String>> adjustments) {
+  /** @param adjustments reported in the SpecAdjusted condition, never silently dropped */
+  public SpecResolver(ResolvedSpec.Retry retryDefaults, SparkAllowList allowList, Overrides adjustments) {
     this.retryDefaults = retryDefaults;
     this.allowList = Objects.requireNonNull(allowList, "allowList");
     this.adjustments = adjustments;
@@ -117,23 +119,21 @@ public final class SpecResolver {
     if (!errors.isEmpty()) {
       return new Result(null, List.copyOf(errors));
     }
-    return new Result(
-        new ResolvedSpec(
-            spec.featureView == null || spec.featureView.isBlank() ? "" : spec.featureView,
-            schedule,
-            zone,
-            Boolean.TRUE.equals(spec.suspend),
-            spec.importance == null ? Importance.Normal : spec.importance,
-            freshness,
-            catchUp,
-            runTimeout,
-            spark,
-            capacity,
-            retry,
-            escalation,
-            historyLimit),
-        List.of(),
-        List.copyOf(adjustments.apply(spec)));
+    ResolvedSpec resolved = new ResolvedSpec(
+        spec.featureView == null || spec.featureView.isBlank() ? "" : spec.featureView,
+        schedule,
+        zone,
+        Boolean.TRUE.equals(spec.suspend),
+        spec.importance == null ? Importance.Normal : spec.importance,
+        freshness,
+        catchUp,
+        runTimeout,
+        spark,
+        capacity,
+        retry,
+        escalation,
+        historyLimit);
+    return new Result(resolved, List.of(), List.copyOf(adjustments.of(spec, resolved)));
   }
 
   private static Duration defaultFreshness(Schedule schedule, Duration runTimeout) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.featurejob.operator.api.FeatureJobSpec;
 import io.featurejob.operator.events.EventReason;
+import io.featurejob.operator.spark.CapacityProfiles;
 import io.featurejob.operator.spark.OperatorOverrides;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class SpecAdjustmentsTest {
   private static final Instant T0 = Instant.parse("2026-11-23T10:30:00Z");
   private static final SpecResolver RESOLVER = new SpecResolver(SpecResolver.BUILT_IN_RETRY, SparkAllowList.UNRESTRICTED,
-      new OperatorOverrides());
+      new OperatorOverrides(CapacityProfiles.named("karpenter"), true));
 
   private static FeatureJobSpec withConf(Map<String, String> conf) {
     FeatureJobSpec spec = PolicyFixtures.hourly();
@@ -57,6 +58,24 @@ class SpecAdjustmentsTest {
     // Removing the keys turns the condition False; no event for that.
     Decision fixed = decide(withConf(Map.of("spark.sql.shuffle.partitions", "400")), status, T0.plusSeconds(600));
     assertEquals("False", Conditions.find(fixed.status(), Conditions.SPEC_ADJUSTED).getStatus());
+  }
+
+  @Test
+  void podFieldsTheOperatorOwnsAreListedOnEitherCapacityType() {
+    FeatureJobSpec spec = withConf(Map.of());
+    spec.spark.driver = new io.featurejob.operator.api.DriverSpec();
+    spec.spark.driver.env = List.of(new io.fabric8.kubernetes.api.model.EnvVar("WINDOW_START", "yesterday", null),
+        new io.fabric8.kubernetes.api.model.EnvVar("TEAM", "mobility", null));
+    spec.spark.executor = new io.featurejob.operator.api.ExecutorSpec();
+    // karpenter: spot executors select capacity-type=spot; on-demand after a fallback: both conflict with "gpu"
+    spec.spark.executor.nodeSelector = Map.of("karpenter.sh/capacity-type", "gpu", "pool", "features");
+    spec.spark.executor.labels = Map.of("spark-role", "driver");
+    Decision d = decide(spec, null, T0);
+    assertEquals("the operator overrides or ignores: pod fields set by the operator or Spark are ignored:"
+            + " spark.driver.env[WINDOW_START], spark.executor.labels[spark-role],"
+            + " spark.executor.nodeSelector[karpenter.sh/capacity-type]",
+        Conditions.find(d.status(), Conditions.SPEC_ADJUSTED).getMessage());
+    assertTrue(d.launch() != null);
   }
 
   @Test

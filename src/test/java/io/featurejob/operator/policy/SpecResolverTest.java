@@ -144,7 +144,7 @@ class SpecResolverTest {
   @Test
   void adjustmentsOfAValidSpecAreListedNotErrors() {
     SpecResolver resolver = new SpecResolver(SpecResolver.BUILT_IN_RETRY, SparkAllowList.UNRESTRICTED,
-        spec -> List.of("spark.sparkConf: spark.master"));
+        (spec, resolved) -> List.of("spark.sparkConf: spark.master"));
     SpecResolver.Result r = resolver.resolve(PolicyFixtures.hourly());
     assertTrue(r.valid());
     assertEquals(List.of("spark.sparkConf: spark.master"), r.adjustments());
