@@ -22,7 +22,9 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "retryPolicy.alertAfterFailures must be <= retryPolicy.maxConsecutiveFailures (default "
         + Defaults.MAX_CONSECUTIVE_FAILURES + "; alertAfterFailures default " + Defaults.ALERT_AFTER_FAILURES + ")")
 @ValidationRule(
-    value = "!has(self.initialBackoff) && !has(self.maxBackoff)"
+    // A malformed side already has its pattern error: skip the comparison rather than fail to convert it.
+    value = "(has(self.initialBackoff) && !self.initialBackoff.matches('" + Defaults.DURATION_PATTERN + "'))"
+        + " || (has(self.maxBackoff) && !self.maxBackoff.matches('" + Defaults.DURATION_PATTERN + "'))"
         + " || duration(has(self.initialBackoff) ? self.initialBackoff : '" + Defaults.INITIAL_BACKOFF + "')"
         + " <= duration(has(self.maxBackoff) ? self.maxBackoff : '" + Defaults.MAX_BACKOFF + "')",
     message = "retryPolicy.initialBackoff must be <= retryPolicy.maxBackoff (default " + Defaults.MAX_BACKOFF
