@@ -311,7 +311,8 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
         job.getMetadata().getUid(),
         Objects.requireNonNullElse(Times.parse(job.getMetadata().getCreationTimestamp()), Instant.EPOCH),
         Objects.requireNonNullElse(job.getMetadata().getGeneration(), 0L),
-        annotations == null ? null : annotations.get(Labels.UNBLOCK));
+        annotations == null ? null : annotations.get(Labels.UNBLOCK),
+        annotations == null ? null : annotations.get(Labels.RUN_NOW));
   }
 
   private static Instant created(Pod pod) {

@@ -11,6 +11,8 @@ public enum EventReason {
   AlertThresholdReached(true),
   PermanentlyFailed(true),
   Unblocked(false),
+  /** A featurejob.io/run-now token was seen: the message says whether a run starts. */
+  RunNowRequested(false),
   CapacityFallback(false),
   MemoryEscalated(false),
   InvalidSpec(true),

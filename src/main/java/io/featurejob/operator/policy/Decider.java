@@ -69,8 +69,9 @@ public final class Decider {
       d.settleAttemptInFlight(observation);
     }
     boolean unblocked = d.handleUnblock();
+    boolean runNow = d.handleRunNow();
     if (d.status.currentAttempt == null) {
-      d.decideLaunch(unblocked);
+      d.decideLaunch(unblocked, runNow);
     }
     d.updateFreshness();
     return d.build();
@@ -315,7 +316,16 @@ public final class Decider {
       return true;
     }
 
-    void decideLaunch(boolean unblocked) {
+    boolean handleRunNow() {
+      Optional<RunNow.Verdict> verdict = RunNow.consider(job.runNowToken(), status, spec);
+      verdict.ifPresent(v -> {
+        status.lastRunNowToken = job.runNowToken();
+        event(EventReason.RunNowRequested, v.message());
+      });
+      return verdict.map(RunNow.Verdict::launch).orElse(false);
+    }
+
+    void decideLaunch(boolean unblocked, boolean runNow) {
       if (spec.suspend()) {
         status.phase = Phase.Suspended;
         status.nextRunTime = null;
@@ -328,16 +338,18 @@ public final class Decider {
         return;
       }
       Instant retryAt = Times.parse(status.nextRunTime);
-      boolean backingOff = status.consecutiveFailures > 0 && retryAt != null && now.isBefore(retryAt) && !unblocked;
+      boolean backingOff = status.consecutiveFailures > 0 && retryAt != null && now.isBefore(retryAt) && !unblocked
+          && !runNow;
       if (backingOff) {
         status.phase = Phase.BackingOff;
         wake(retryAt);
         return;
       }
       LaunchPlan.Trigger trigger = unblocked ? LaunchPlan.Trigger.Unblock
+          : runNow ? LaunchPlan.Trigger.RunNow
           : status.consecutiveFailures > 0 ? LaunchPlan.Trigger.Retry : LaunchPlan.Trigger.Schedule;
       if (spec.isOneOff()) {
-        if (status.lastSuccessTime != null) {
+        if (status.lastSuccessTime != null && !runNow) {
           status.phase = Phase.Completed;
           return;
         }
@@ -346,6 +358,9 @@ public final class Decider {
       }
       Optional<RunWindow> due = RunWindow.due(spec.schedule(), Times.parse(status.lastSuccessfulWindowEnd),
           job.createdAt(), now, spec.maxCatchUpWindows());
+      if (due.isEmpty() && runNow) {
+        due = RunNow.newestWindow(spec.schedule(), now);
+      }
       if (due.isEmpty()) {
         status.phase = Phase.Idle;
         Instant next = spec.schedule().tickAfter(now).orElse(null);
@@ -466,6 +481,7 @@ public final class Decider {
       h.outcome = outcome;
       h.driverCapacity = a.driverCapacity;
       h.executorCapacity = a.executorCapacity;
+      h.trigger = a.trigger;
       if (c != null) {
         h.failureClass = c.failureClass();
         h.reason = c.rule();

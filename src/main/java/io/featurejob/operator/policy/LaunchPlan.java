@@ -19,5 +19,5 @@ public record LaunchPlan(
     long executorMemoryMiB,
     Trigger trigger) {
 
-  public enum Trigger { Schedule, Retry, Unblock, OneOff }
+  public enum Trigger { Schedule, Retry, Unblock, OneOff, RunNow }
 }

@@ -17,6 +17,7 @@ class EventReasonTest {
       "AlertThresholdReached, Warning",
       "PermanentlyFailed, Warning",
       "Unblocked, Normal",
+      "RunNowRequested, Normal",
       "CapacityFallback, Normal",
       "MemoryEscalated, Normal",
       "InvalidSpec, Warning",
@@ -29,6 +30,6 @@ class EventReasonTest {
 
   @org.junit.jupiter.api.Test
   void everyReasonIsListedAbove() {
-    assertEquals(12, EventReason.values().length);
+    assertEquals(13, EventReason.values().length);
   }
 }
