@@ -28,6 +28,8 @@ public final class Defaults {
   public static final double JITTER = 0.1;
   public static final int ALERT_AFTER_FAILURES = 3;
   public static final int MAX_CONSECUTIVE_FAILURES = 10;
+  /** Whether SpotInterruption/CapacityUnavailable count toward alert and cap; chosen by `make simulate`. */
+  public static final boolean COUNT_INFRASTRUCTURE_FAILURES = true;
   public static final double MEMORY_ESCALATION_FACTOR = 1.5;
   public static final String MAX_DRIVER_MEMORY = "8g";
   public static final String MAX_EXECUTOR_MEMORY = "16g";

@@ -58,6 +58,10 @@ public class RetryPolicy {
   @Min(1)
   public Integer alertAfterFailures;
 
+  @JsonPropertyDescription("Whether SpotInterruption and CapacityUnavailable failures count toward alertAfterFailures"
+      + " and maxConsecutiveFailures. false: they back off (further each time) but never alert or park the job.")
+  public Boolean countInfrastructureFailures;
+
   @JsonPropertyDescription("Park the job as PermanentlyFailed after this many consecutive failures (the cap).")
   @Min(1)
   @Max(1000)

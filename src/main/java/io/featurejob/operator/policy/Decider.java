@@ -206,7 +206,8 @@ public final class Decider {
     }
 
     void fail(Attempt a, Classification c, Instant finishedAt) {
-      int failures = status.consecutiveFailures + 1;
+      boolean counted = FailureBudget.counts(spec.retry(), c.failureClass());
+      int failures = status.consecutiveFailures + (counted ? 1 : 0);
       status.consecutiveFailures = failures;
       status.currentAttempt = null;
       FailureRecord record = new FailureRecord();
@@ -231,16 +232,17 @@ public final class Decider {
 
       ResolvedSpec.Retry retry = spec.retry();
       Conditions.set(status, Conditions.HEALTHY, false, c.failureClass().name(),
-          failures + " consecutive failure" + (failures == 1 ? "" : "s"), now, job.generation());
+          failures + " consecutive failure" + (failures == 1 ? "" : "s")
+              + (counted ? "" : " (infrastructure failures not counted)"), now, job.generation());
       boolean alerting = failures >= retry.alertAfterFailures();
       Conditions.set(status, Conditions.ALERTING, alerting, alerting ? "FailureThresholdReached" : "BelowThreshold",
           alerting ? failures + " consecutive failures >= alertAfterFailures " + retry.alertAfterFailures() : "",
           now, job.generation());
-      if (failures == retry.alertAfterFailures()) {
+      if (counted && failures == retry.alertAfterFailures()) {
         event(EventReason.AlertThresholdReached, failures + " consecutive failures, features are getting stale; last: "
             + c.failureClass() + ": " + orEmpty(c.message()));
       }
-      if (failures >= retry.maxConsecutiveFailures()) {
+      if (counted && failures >= retry.maxConsecutiveFailures()) {
         status.phase = Phase.PermanentlyFailed;
         status.nextRunTime = null;
         Conditions.set(status, Conditions.PERMANENTLY_FAILED, true, c.failureClass().name(),
@@ -253,12 +255,14 @@ public final class Decider {
             + "=\"$(date +%s)\" --overwrite");
         return;
       }
-      Duration delay = RetryBackoff.delay(retry, failures, job.uid());
+      Duration delay = RetryBackoff.delay(retry,
+          FailureBudget.backoffStep(failures, orZero(r.infrastructureFailures), counted), job.uid());
       Instant retryAt = now.plus(delay);
       status.phase = Phase.BackingOff;
       status.nextRunTime = Times.format(retryAt);
       event(EventReason.RetryScheduled, "retry in " + GoDuration.format(delay) + " at " + Times.format(retryAt)
-          + " (failure " + failures + " of at most " + retry.maxConsecutiveFailures() + ")");
+          + (counted ? " (failure " + failures + " of at most " + retry.maxConsecutiveFailures() + ")"
+              : " (infrastructure failure, not counted toward maxConsecutiveFailures)"));
       if (!Boolean.TRUE.equals(r.onDemandFallback)) {
         Optional<String> why = OnDemandFallbackPolicy.reasonToFallBack(spec, c.failureClass(), r.infrastructureFailures,
             retryAt, staleAt());
@@ -338,7 +342,7 @@ public final class Decider {
         return;
       }
       Instant retryAt = Times.parse(status.nextRunTime);
-      boolean backingOff = status.consecutiveFailures > 0 && retryAt != null && now.isBefore(retryAt) && !unblocked
+      boolean backingOff = FailureBudget.failing(status) && retryAt != null && now.isBefore(retryAt) && !unblocked
           && !runNow;
       if (backingOff) {
         status.phase = Phase.BackingOff;
@@ -347,7 +351,7 @@ public final class Decider {
       }
       LaunchPlan.Trigger trigger = unblocked ? LaunchPlan.Trigger.Unblock
           : runNow ? LaunchPlan.Trigger.RunNow
-          : status.consecutiveFailures > 0 ? LaunchPlan.Trigger.Retry : LaunchPlan.Trigger.Schedule;
+          : FailureBudget.failing(status) ? LaunchPlan.Trigger.Retry : LaunchPlan.Trigger.Schedule;
       if (spec.isOneOff()) {
         if (status.lastSuccessTime != null && !runNow) {
           status.phase = Phase.Completed;

@@ -221,7 +221,9 @@ public final class SpecResolver {
     if (initial != null && max != null && initial.compareTo(max) > 0) {
       errors.add("retryPolicy.initialBackoff must be <= retryPolicy.maxBackoff");
     }
-    return new ResolvedSpec.Retry(initial, multiplier, max, jitter, alertAfter, cap);
+    boolean countInfrastructure = p.countInfrastructureFailures == null
+        ? d.countInfrastructureFailures() : p.countInfrastructureFailures;
+    return new ResolvedSpec.Retry(initial, multiplier, max, jitter, alertAfter, cap, countInfrastructure);
   }
 
   private static ResolvedSpec.Escalation escalation(List<String> errors, MemoryEscalation m) {
