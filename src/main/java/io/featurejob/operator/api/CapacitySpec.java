@@ -17,6 +17,7 @@ public class CapacitySpec {
   @Default(Defaults.EXECUTOR_CAPACITY)
   public CapacityType executors;
 
+  @JsonPropertyDescription("When spot pods move to on-demand (until the next success).")
   public OnDemandFallback onDemandFallback;
 
   @JsonPropertyDescription("A pod pending or unschedulable this long fails the attempt as CapacityUnavailable.")

@@ -56,13 +56,17 @@ public class FeatureJobSpec {
   @ValidationRule(value = Defaults.DURATION_MAX_RULE, message = Defaults.DURATION_MAX_MESSAGE)
   public String runTimeout;
 
+  @JsonPropertyDescription("The Spark application: image, file, arguments, and the driver and executor pods.")
   @Required
   public SparkSpec spark;
 
+  @JsonPropertyDescription("Spot or on-demand capacity for driver and executors, fallback to on-demand, scheduling timeout.")
   public CapacitySpec capacity;
 
+  @JsonPropertyDescription("Back-off between retries, when to alert and when to park the job.")
   public RetryPolicy retryPolicy;
 
+  @JsonPropertyDescription("More memory after an OutOfMemory failure, up to a ceiling.")
   public MemoryEscalation memoryEscalation;
 
   @JsonPropertyDescription("How many attempts status.history keeps (newest first).")

@@ -17,6 +17,7 @@ public class MemoryEscalation {
   @Max(4.0)
   public Double factor;
 
+  @JsonPropertyDescription("Ceiling of the driver's escalated memory (Spark size; a bare number is MiB).")
   @Default(Defaults.MAX_DRIVER_MEMORY)
   @Pattern(Defaults.SPARK_MEMORY_PATTERN)
   @Size(max = Defaults.MAX_MEMORY_LENGTH)
@@ -24,6 +25,7 @@ public class MemoryEscalation {
   @ValidationRule(value = Defaults.MEMORY_MAX_RULE, message = Defaults.MEMORY_MAX_MESSAGE)
   public String maxDriverMemory;
 
+  @JsonPropertyDescription("Ceiling of each executor's escalated memory (Spark size; a bare number is MiB).")
   @Default(Defaults.MAX_EXECUTOR_MEMORY)
   @Pattern(Defaults.SPARK_MEMORY_PATTERN)
   @Size(max = Defaults.MAX_MEMORY_LENGTH)

@@ -134,6 +134,15 @@ class CrdValidationOnControlPlaneTest {
     assertEquals("4096", result.stdout().strip());
   }
 
+  /** Every FeatureJob in examples/ passes the server's schema and CEL rules as written. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.featurejob.operator.examples.ExamplesTest#featureJobs")
+  void examplesAreAccepted(java.nio.file.Path example) throws java.io.IOException {
+    String manifest = java.nio.file.Files.readString(example).replaceAll("(?m)^  namespace: .*$", "  namespace: default");
+    ClusterHarness.Result result = ClusterHarness.kubectl(manifest, "create", "--dry-run=server", "-f", "-");
+    assertEquals(0, result.exitCode(), example + ": " + result.output());
+  }
+
   @Test
   void validManifestIsAcceptedWithSchemaDefaults() {
     ClusterHarness.Result result = ClusterHarness.kubectl(TEMPLATE.formatted(SPARK + "  schedule: \"0 * * * *\"\n  capacity: {}"),
