@@ -104,6 +104,7 @@ public final class SpecResolver {
     ResolvedSpec.Spark spark = spark(errors, spec.spark);
     if (spark != null) {
       errors.addAll(allowList.check(spark.image(), spark.serviceAccountName(), spark.sparkConf()));
+      errors.addAll(PodOptionsCheck.problems(spec.spark, allowList));
     }
     ResolvedSpec.Capacity capacity = capacity(errors, spec.capacity);
     ResolvedSpec.Retry retry = retry(errors, spec.retryPolicy);

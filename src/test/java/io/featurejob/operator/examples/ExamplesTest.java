@@ -10,6 +10,7 @@ import io.featurejob.operator.classify.ClassificationRule;
 import io.featurejob.operator.classify.Classifier;
 import io.featurejob.operator.classify.Evidence;
 import io.featurejob.operator.classify.RuleLoader;
+import io.featurejob.operator.policy.SparkAllowList;
 import io.featurejob.operator.policy.SpecResolver;
 import io.featurejob.operator.spark.CapacityProfiles;
 import io.featurejob.operator.spark.OperatorOverrides;
@@ -33,7 +34,7 @@ class ExamplesTest {
   void exampleIsAValidFeatureJob(Path file) throws Exception {
     FeatureJob job = Serialization.unmarshal(Files.readString(file), FeatureJob.class);
     assertEquals("FeatureJob", job.getKind());
-    SpecResolver.Result result = new SpecResolver(SpecResolver.BUILT_IN_RETRY,
+    SpecResolver.Result result = new SpecResolver(SpecResolver.BUILT_IN_RETRY, SparkAllowList.UNRESTRICTED,
         new OperatorOverrides(CapacityProfiles.named("karpenter"), true)).resolve(job.getSpec());
     assertTrue(result.valid(), file + ": " + result.errors());
     assertFalse(result.spec().featureView().isEmpty());
