@@ -22,6 +22,6 @@ public class Attempt {
   public String driverMemory;
   public String executorMemory;
   public String startTime;
-  /** Schedule, Retry, Unblock or OneOff: why this attempt was launched. */
+  /** Schedule, Retry, Unblock, OneOff or RunNow: why this attempt was launched. */
   public String trigger;
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class CapacitySpec {
@@ -15,10 +17,14 @@ public class CapacitySpec {
   @Default(Defaults.EXECUTOR_CAPACITY)
   public CapacityType executors;
 
+  @JsonPropertyDescription("When spot pods move to on-demand (until the next success).")
   public OnDemandFallback onDemandFallback;
 
   @JsonPropertyDescription("A pod pending or unschedulable this long fails the attempt as CapacityUnavailable.")
   @Default(Defaults.SCHEDULING_TIMEOUT)
   @Pattern(Defaults.DURATION_PATTERN)
+  @Size(max = Defaults.MAX_DURATION_LENGTH)
+  @ValidationRule(value = Defaults.TIMEOUT_MIN_RULE, message = Defaults.TIMEOUT_MIN_MESSAGE)
+  @ValidationRule(value = Defaults.DURATION_MAX_RULE, message = Defaults.DURATION_MAX_MESSAGE)
   public String schedulingTimeout;
 }

@@ -1,20 +1,33 @@
 package io.featurejob.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonIgnoreProperties(ignoreUnknown = true)
-public class DriverSpec {
+public class DriverSpec extends PodOptions {
+  @JsonPropertyDescription("CPU of the driver: whole or fractional cores (0.5) or millicores (500m); more than 0.")
   @Default(Defaults.DRIVER_CORES)
   @Pattern(Defaults.CORES_PATTERN)
+  @Size(max = Defaults.MAX_CORES_LENGTH)
+  @ValidationRule(value = Defaults.CORES_RULE, message = Defaults.CORES_MESSAGE)
   public String cores;
 
+  @JsonPropertyDescription("JVM heap of the driver in Spark's units (512m, 4g; a bare number is MiB), at least 384m.")
   @Default(Defaults.DRIVER_MEMORY)
   @Pattern(Defaults.SPARK_MEMORY_PATTERN)
+  @Size(max = Defaults.MAX_MEMORY_LENGTH)
+  @ValidationRule(value = Defaults.MEMORY_MIN_RULE, message = Defaults.MEMORY_MIN_MESSAGE)
+  @ValidationRule(value = Defaults.MEMORY_MAX_RULE, message = Defaults.MEMORY_MAX_MESSAGE)
   public String memory;
 
   /** Default: max(384m, 10% of memory), as Spark computes it. */
+  @JsonPropertyDescription("Non-heap memory of the driver added to the pod (Spark size); default max(384m, 10% of memory).")
   @Pattern(Defaults.SPARK_MEMORY_PATTERN)
+  @Size(max = Defaults.MAX_MEMORY_LENGTH)
+  @ValidationRule(value = Defaults.MEMORY_MAX_RULE, message = Defaults.MEMORY_MAX_MESSAGE)
   public String memoryOverhead;
 }

@@ -26,4 +26,6 @@ public class FeatureJobStatus {
   public List<HistoryEntry> history;
   public List<Condition> conditions;
   public String lastUnblockToken;
+  /** The featurejob.io/run-now token last honoured (each token runs once). */
+  public String lastRunNowToken;
 }

@@ -9,6 +9,8 @@ public final class GoDuration {
   private static final java.util.regex.Pattern PART =
       java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
 
+  private static final Duration MAX = Duration.ofHours(Defaults.MAX_DURATION_HOURS);
+
   private GoDuration() {}
 
   /** @throws IllegalArgumentException with a user-facing message when the text is not a duration. */
@@ -27,7 +29,12 @@ public final class GoDuration {
         default -> value * 3_600_000;
       };
     }
-    return Duration.ofMillis(Math.round(millis));
+    Duration parsed = Duration.ofMillis(Math.round(millis));
+    if (parsed.compareTo(MAX) > 0) {
+      // Bounded so that a start time plus any duration of the spec stays a valid Instant.
+      throw new IllegalArgumentException("'" + text + "' is longer than " + Defaults.MAX_DURATION);
+    }
+    return parsed;
   }
 
   /** Compact form for messages: 1h30m, 10m, 45s, 0s. */

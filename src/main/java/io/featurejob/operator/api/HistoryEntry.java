@@ -22,4 +22,6 @@ public class HistoryEntry {
   public String message;
   public CapacityType driverCapacity;
   public CapacityType executorCapacity;
+  /** Schedule, Retry, Unblock, OneOff or RunNow: why this attempt was launched. */
+  public String trigger;
 }

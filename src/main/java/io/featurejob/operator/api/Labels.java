@@ -29,6 +29,8 @@ public final class Labels {
 
   /** Users set this annotation on a FeatureJob (any new value) to unblock it. */
   public static final String UNBLOCK = "featurejob.io/unblock";
+  /** Users set this annotation on a FeatureJob (any new value) for one extra run now. */
+  public static final String RUN_NOW = "featurejob.io/run-now";
 
   /** ConfigMap key holding the executor pod template; mounted into the driver at this path. */
   public static final String EXECUTOR_TEMPLATE_KEY = "executor-template.yaml";

@@ -6,6 +6,8 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class MemoryEscalation {
@@ -15,11 +17,19 @@ public class MemoryEscalation {
   @Max(4.0)
   public Double factor;
 
+  @JsonPropertyDescription("Ceiling of the driver's escalated memory (Spark size; a bare number is MiB).")
   @Default(Defaults.MAX_DRIVER_MEMORY)
   @Pattern(Defaults.SPARK_MEMORY_PATTERN)
+  @Size(max = Defaults.MAX_MEMORY_LENGTH)
+  @ValidationRule(value = Defaults.MEMORY_MIN_RULE, message = Defaults.MEMORY_MIN_MESSAGE)
+  @ValidationRule(value = Defaults.MEMORY_MAX_RULE, message = Defaults.MEMORY_MAX_MESSAGE)
   public String maxDriverMemory;
 
+  @JsonPropertyDescription("Ceiling of each executor's escalated memory (Spark size; a bare number is MiB).")
   @Default(Defaults.MAX_EXECUTOR_MEMORY)
   @Pattern(Defaults.SPARK_MEMORY_PATTERN)
+  @Size(max = Defaults.MAX_MEMORY_LENGTH)
+  @ValidationRule(value = Defaults.MEMORY_MIN_RULE, message = Defaults.MEMORY_MIN_MESSAGE)
+  @ValidationRule(value = Defaults.MEMORY_MAX_RULE, message = Defaults.MEMORY_MAX_MESSAGE)
   public String maxExecutorMemory;
 }

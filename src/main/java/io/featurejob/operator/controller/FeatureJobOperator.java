@@ -11,6 +11,7 @@ import io.featurejob.operator.metrics.MetricsServer;
 import io.featurejob.operator.policy.SpecResolver;
 import io.featurejob.operator.spark.CapacityProfile;
 import io.featurejob.operator.spark.CapacityProfiles;
+import io.featurejob.operator.spark.OperatorOverrides;
 import io.javaoperatorsdk.operator.Operator;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -74,7 +75,8 @@ public final class FeatureJobOperator implements AutoCloseable {
     CapacityProfile profile = config.capacityProfileFile()
         .map(CapacityProfiles::load)
         .orElseGet(() -> CapacityProfiles.named(config.capacityProfile()));
-    SpecResolver resolver = new SpecResolver(config.defaultRetry(), config.sparkAllowList());
+    SpecResolver resolver = new SpecResolver(config.defaultRetry(), config.sparkAllowList(),
+        new OperatorOverrides(profile, config.restrictedSecurityContext()));
     FeatureJobMetrics metrics = new FeatureJobMetrics(config.metricsOwnerLabels());
 
     Leadership leadership = config.leaderElection() ? new Leadership(client,

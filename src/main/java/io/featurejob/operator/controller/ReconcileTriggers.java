@@ -12,7 +12,7 @@ import java.util.Objects;
  * spec changes only, but the API server does not bump {@code metadata.generation} for metadata:
  * {@code kubectl annotate fj NAME featurejob.io/unblock=...} (DESIGN §6) on a parked job would then
  * wait for the next periodic reconcile, hours away. So the reconciler turns generation awareness
- * off and uses this filter instead: spec (generation), the unblock annotation, labels (the owner
+ * off and uses this filter instead: spec (generation), the unblock and run-now annotations, labels (the owner
  * labels of featurejob_info), finalizers and deletion. The operator's own status writes change none
  * of these and trigger nothing.
  */
@@ -23,14 +23,15 @@ public final class ReconcileTriggers implements OnUpdateFilter<FeatureJob> {
     ObjectMeta now = newJob.getMetadata();
     ObjectMeta before = oldJob.getMetadata();
     return !Objects.equals(now.getGeneration(), before.getGeneration())
-        || !Objects.equals(unblock(now), unblock(before))
+        || !Objects.equals(annotation(now, Labels.UNBLOCK), annotation(before, Labels.UNBLOCK))
+        || !Objects.equals(annotation(now, Labels.RUN_NOW), annotation(before, Labels.RUN_NOW))
         || !Objects.equals(orEmpty(now.getLabels()), orEmpty(before.getLabels()))
         || !Objects.equals(now.getFinalizers(), before.getFinalizers())
         || !Objects.equals(now.getDeletionTimestamp(), before.getDeletionTimestamp());
   }
 
-  private static String unblock(ObjectMeta meta) {
-    return meta.getAnnotations() == null ? null : meta.getAnnotations().get(Labels.UNBLOCK);
+  private static String annotation(ObjectMeta meta, String key) {
+    return meta.getAnnotations() == null ? null : meta.getAnnotations().get(key);
   }
 
   private static Map<String, String> orEmpty(Map<String, String> map) {

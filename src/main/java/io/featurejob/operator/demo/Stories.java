@@ -59,7 +59,7 @@ public final class Stories {
     FeatureJob job = job(SPOT_JOB, "eta_15m", Importance.Critical, Map.of("team", "routing"));
     job.getSpec().retryPolicy = retry("2s", 2.0, "30s", 0.1, 3, 10);
     job.getSpec().capacity = new CapacitySpec();
-    job.getSpec().capacity.schedulingTimeout = "3s";
+    job.getSpec().capacity.schedulingTimeout = "10s"; // the API's minimum
     job.getSpec().capacity.onDemandFallback = new OnDemandFallback();
     job.getSpec().capacity.onDemandFallback.afterInfrastructureFailures = 2;
     return job;

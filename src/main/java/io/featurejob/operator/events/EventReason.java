@@ -11,13 +11,17 @@ public enum EventReason {
   AlertThresholdReached(true),
   PermanentlyFailed(true),
   Unblocked(false),
+  /** A featurejob.io/run-now token was seen: the message says whether a run starts. */
+  RunNowRequested(false),
   CapacityFallback(false),
   MemoryEscalated(false),
   InvalidSpec(true),
   /** A pod with the job's labels that the operator leaves alone: not controlled by this job, or unreadable. */
   PodIgnored(true),
   /** An unexpected error stopped a reconcile; the job is looked at again (see the ReconcileError condition). */
-  ReconcileError(true);
+  ReconcileError(true),
+  /** The operator overrides or ignores some of the user's values (reserved sparkConf keys, owned pod fields). */
+  SpecAdjusted(true);
 
   public static final String NORMAL = "Normal";
   public static final String WARNING = "Warning";

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.featurejob.operator.api.FeatureJobStatus;
 import io.featurejob.operator.api.Times;
+import io.featurejob.operator.classify.Redactor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,10 @@ public final class Conditions {
   public static final String FRESH = "Fresh";
   /** True while reconciles fail with an unexpected error (reason: the exception); False once one passes. */
   public static final String RECONCILE_ERROR = "ReconcileError";
+  /** True when the operator overrides or ignores some of the user's values (see SpecAdjustments). */
+  public static final String SPEC_ADJUSTED = "SpecAdjusted";
+  /** Condition messages are cut to this many UTF-8 bytes: they may quote user input. */
+  public static final int MAX_MESSAGE_BYTES = 2048;
 
   private Conditions() {}
 
@@ -33,7 +38,7 @@ public final class Conditions {
         .withType(type)
         .withStatus(newStatus)
         .withReason(reason)
-        .withMessage(message == null ? "" : message)
+        .withMessage(bounded(message))
         .withLastTransitionTime(transition)
         .withObservedGeneration(generation)
         .build();
@@ -43,6 +48,11 @@ public final class Conditions {
       conditions.add(updated);
     }
     status.conditions = conditions;
+  }
+
+  /** The message as a condition stores it: null as empty, at most {@link #MAX_MESSAGE_BYTES}. */
+  public static String bounded(String message) {
+    return message == null ? "" : Redactor.truncate(message, MAX_MESSAGE_BYTES);
   }
 
   public static Condition find(FeatureJobStatus status, String type) {

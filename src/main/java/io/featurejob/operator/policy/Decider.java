@@ -70,6 +70,7 @@ public final class Decider {
     }
     d.spec = resolved.spec();
     d.condition(Conditions.SPEC_VALID, true, "Valid", "spec is valid");
+    SpecAdjustments.report(d.status, resolved.adjustments(), now, job.generation()).ifPresent(d.events::add);
     if (d.status.consecutiveFailures == null) {
       d.status.consecutiveFailures = 0;
     }
@@ -80,8 +81,9 @@ public final class Decider {
       settle(d, d.status.currentAttempt, AttemptSettling.settle(d.status.currentAttempt, observation, d.spec, now));
     }
     boolean unblocked = FailureAccounting.unblock(d);
+    boolean runNow = LaunchPlanning.runNow(d);
     if (d.status.currentAttempt == null) {
-      LaunchPlanning.decide(d, unblocked);
+      LaunchPlanning.decide(d, unblocked, runNow);
     }
     Freshness.update(d);
     return d.build(PodCleanup.toDelete(d.status, pods.others(), d.stopPod));
@@ -124,7 +126,7 @@ public final class Decider {
   private static void invalid(Draft d, String problems) {
     boolean alreadyReported = d.status.phase == Phase.Invalid
         && Conditions.find(d.status, Conditions.SPEC_VALID) != null
-        && problems.equals(Conditions.find(d.status, Conditions.SPEC_VALID).getMessage());
+        && Conditions.bounded(problems).equals(Conditions.find(d.status, Conditions.SPEC_VALID).getMessage());
     d.condition(Conditions.SPEC_VALID, false, "InvalidSpec", problems);
     d.status.phase = Phase.Invalid;
     d.status.nextRunTime = null;

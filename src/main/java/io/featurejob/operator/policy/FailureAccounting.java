@@ -36,7 +36,8 @@ final class FailureAccounting {
 
   /** Counts a failure of {@code a} and records it as the last failure. */
   static void failed(Draft d, Attempt a, Classification c, Instant finishedAt) {
-    d.status.consecutiveFailures = d.status.consecutiveFailures + 1;
+    boolean counted = FailureBudget.counts(d.spec.retry(), c.failureClass());
+    d.status.consecutiveFailures = d.status.consecutiveFailures + (counted ? 1 : 0);
     d.status.currentAttempt = null;
     d.status.lastFailure = record(a, c, finishedAt);
     d.event(EventReason.RunFailed, Messages.runFailed(a, c));
@@ -49,14 +50,16 @@ final class FailureAccounting {
   static Instant afterFailure(Draft d, Classification c) {
     int failures = d.status.consecutiveFailures;
     ResolvedSpec.Retry retry = d.spec.retry();
-    d.condition(Conditions.HEALTHY, false, c.failureClass().name(), Messages.healthy(failures));
+    boolean counted = FailureBudget.counts(retry, c.failureClass());
+    d.condition(Conditions.HEALTHY, false, c.failureClass().name(),
+        Messages.healthy(failures) + (counted ? "" : " (infrastructure failures not counted)"));
     boolean alerting = failures >= retry.alertAfterFailures();
     d.condition(Conditions.ALERTING, alerting, alerting ? "FailureThresholdReached" : "BelowThreshold",
         alerting ? Messages.alerting(failures, retry.alertAfterFailures()) : "");
-    if (failures == retry.alertAfterFailures()) {
+    if (counted && failures == retry.alertAfterFailures()) {
       d.event(EventReason.AlertThresholdReached, Messages.alertThresholdReached(failures, c));
     }
-    if (failures >= retry.maxConsecutiveFailures()) {
+    if (counted && failures >= retry.maxConsecutiveFailures()) {
       d.status.phase = Phase.PermanentlyFailed;
       d.status.nextRunTime = null;
       d.condition(Conditions.PERMANENTLY_FAILED, true, c.failureClass().name(), Messages.parkedCondition(d.job, failures));
@@ -64,11 +67,16 @@ final class FailureAccounting {
           Messages.parkedEvent(d.job, failures, retry.maxConsecutiveFailures(), c.failureClass()));
       return null;
     }
-    Duration delay = RetryBackoff.delay(retry, failures, d.job.uid());
+    int infrastructureStreak = d.status.remediation == null || d.status.remediation.infrastructureFailures == null
+        ? 0 : d.status.remediation.infrastructureFailures;
+    Duration delay = RetryBackoff.delay(retry, FailureBudget.backoffStep(failures, infrastructureStreak, counted),
+        d.job.uid());
     Instant retryAt = d.now.plus(delay);
     d.status.phase = Phase.BackingOff;
     d.status.nextRunTime = Times.format(retryAt);
-    d.event(EventReason.RetryScheduled, Messages.retryScheduled(delay, retryAt, failures, retry.maxConsecutiveFailures()));
+    d.event(EventReason.RetryScheduled, counted
+        ? Messages.retryScheduled(delay, retryAt, failures, retry.maxConsecutiveFailures())
+        : Messages.retryScheduledUncounted(delay, retryAt));
     return retryAt;
   }
 

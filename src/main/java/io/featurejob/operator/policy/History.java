@@ -47,6 +47,7 @@ final class History {
     h.outcome = outcome;
     h.driverCapacity = a.driverCapacity;
     h.executorCapacity = a.executorCapacity;
+    h.trigger = a.trigger;
     if (c != null) {
       h.failureClass = c.failureClass();
       h.reason = c.rule();

@@ -22,7 +22,7 @@ public record LaunchPlan(
     long executorMemoryMiB,
     Trigger trigger) {
 
-  public enum Trigger { Schedule, Retry, Unblock, OneOff }
+  public enum Trigger { Schedule, Retry, Unblock, OneOff, RunNow }
 
   /** The plan an attempt recorded in status stands for (to create its pod when it was never created). */
   public static LaunchPlan of(Attempt a) {

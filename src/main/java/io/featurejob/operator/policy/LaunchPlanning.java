@@ -19,7 +19,7 @@ import java.util.Optional;
 final class LaunchPlanning {
   private LaunchPlanning() {}
 
-  static void decide(Draft d, boolean unblocked) {
+  static void decide(Draft d, boolean unblocked, boolean runNow) {
     ResolvedSpec spec = d.spec;
     if (spec.suspend()) {
       d.status.phase = Phase.Suspended;
@@ -33,15 +33,16 @@ final class LaunchPlanning {
       return;
     }
     Instant retryAt = Times.parse(d.status.nextRunTime);
-    if (d.status.consecutiveFailures > 0 && retryAt != null && d.now.isBefore(retryAt) && !unblocked) {
+    if (FailureBudget.failing(d.status) && retryAt != null && d.now.isBefore(retryAt) && !unblocked && !runNow) {
       d.status.phase = Phase.BackingOff;
       d.wake(retryAt);
       return;
     }
     LaunchPlan.Trigger trigger = unblocked ? LaunchPlan.Trigger.Unblock
-        : d.status.consecutiveFailures > 0 ? LaunchPlan.Trigger.Retry : LaunchPlan.Trigger.Schedule;
+        : runNow ? LaunchPlan.Trigger.RunNow
+        : FailureBudget.failing(d.status) ? LaunchPlan.Trigger.Retry : LaunchPlan.Trigger.Schedule;
     if (spec.isOneOff()) {
-      if (d.status.lastSuccessTime != null) {
+      if (d.status.lastSuccessTime != null && !runNow) {
         d.status.phase = Phase.Completed;
         return;
       }
@@ -51,6 +52,9 @@ final class LaunchPlanning {
     }
     Optional<RunWindow> due = RunWindow.due(spec.schedule(), Times.parse(d.status.lastSuccessfulWindowEnd),
         d.job.createdAt(), d.now, spec.maxCatchUpWindows());
+    if (due.isEmpty() && runNow) {
+      due = RunNow.newestWindow(spec.schedule(), d.now);
+    }
     if (due.isEmpty()) {
       d.status.phase = Phase.Idle;
       Instant next = spec.schedule().tickAfter(d.now).orElse(null);
@@ -60,6 +64,16 @@ final class LaunchPlanning {
     }
     RunWindow w = due.get();
     launch(d, w.runId(), w.start(), w.end(), trigger, w.skipped());
+  }
+
+  /** A new value of the run-now annotation: one extra run, the count and the schedule kept. */
+  static boolean runNow(Draft d) {
+    Optional<RunNow.Verdict> verdict = RunNow.consider(d.job.runNowToken(), d.status, d.spec);
+    verdict.ifPresent(v -> {
+      d.status.lastRunNowToken = d.job.runNowToken();
+      d.event(EventReason.RunNowRequested, v.message());
+    });
+    return verdict.map(RunNow.Verdict::launch).orElse(false);
   }
 
   /** Records the attempt in status and plans its pod; its pod is created after the status is written. */

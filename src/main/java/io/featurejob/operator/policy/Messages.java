@@ -99,6 +99,11 @@ final class Messages {
         + " (failure " + failures + " of at most " + cap + ")";
   }
 
+  static String retryScheduledUncounted(Duration delay, Instant retryAt) {
+    return "retry in " + GoDuration.format(delay) + " at " + io.featurejob.operator.api.Times.format(retryAt)
+        + " (infrastructure failure, not counted toward maxConsecutiveFailures)";
+  }
+
   static String unblocked(String token, int failures, boolean running) {
     return "unblocked with token " + token + " after " + failures(failures)
         + (running ? "; an attempt is already running" : "; retrying now");

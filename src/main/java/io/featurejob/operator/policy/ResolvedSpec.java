@@ -59,7 +59,16 @@ public record ResolvedSpec(
       Duration maxBackoff,
       double jitter,
       int alertAfterFailures,
-      int maxConsecutiveFailures) {}
+      int maxConsecutiveFailures,
+      boolean countInfrastructureFailures) {
+
+    /** With the built-in countInfrastructureFailures. */
+    public Retry(Duration initialBackoff, double backoffMultiplier, Duration maxBackoff, double jitter,
+        int alertAfterFailures, int maxConsecutiveFailures) {
+      this(initialBackoff, backoffMultiplier, maxBackoff, jitter, alertAfterFailures, maxConsecutiveFailures,
+          io.featurejob.operator.api.Defaults.COUNT_INFRASTRUCTURE_FAILURES);
+    }
+  }
 
   public record Escalation(double factor, long maxDriverMemoryMiB, long maxExecutorMemoryMiB) {}
 }

@@ -30,8 +30,15 @@ import java.util.function.Function;
  */
 public final class SpecResolver {
 
-  /** Either a resolved spec or the list of problems, each naming the field. */
-  public record Result(ResolvedSpec spec, List<String> errors) {
+  /**
+   * Either a resolved spec or the list of problems, each naming the field; plus the user's values the
+   * operator overrides or ignores (reserved sparkConf keys, pod template fields it owns), each named.
+   */
+  public record Result(ResolvedSpec spec, List<String> errors, List<String> adjustments) {
+    public Result(ResolvedSpec spec, List<String> errors) {
+      this(spec, errors, List.of());
+    }
+
     public boolean valid() {
       return errors.isEmpty();
     }
@@ -48,6 +55,13 @@ public final class SpecResolver {
 
   private final ResolvedSpec.Retry retryDefaults;
   private final SparkAllowList allowList;
+  private final Overrides adjustments;
+
+  /** Lists what of a valid spec the operator will override or ignore (see spark.OperatorOverrides). */
+  @FunctionalInterface
+  public interface Overrides {
+    List<String> of(FeatureJobSpec spec, ResolvedSpec resolved);
+  }
 
   /** @param retryDefaults used for each retryPolicy field a FeatureJob leaves out */
   public SpecResolver(ResolvedSpec.Retry retryDefaults) {
@@ -56,8 +70,14 @@ public final class SpecResolver {
 
   /** @param allowList the ServiceAccounts and images the operator may launch Spark pods with */
   public SpecResolver(ResolvedSpec.Retry retryDefaults, SparkAllowList allowList) {
+    this(retryDefaults, allowList, (spec, resolved) -> List.of());
+  }
+
+  /** @param adjustments reported in the SpecAdjusted condition, never silently dropped */
+  public SpecResolver(ResolvedSpec.Retry retryDefaults, SparkAllowList allowList, Overrides adjustments) {
     this.retryDefaults = retryDefaults;
     this.allowList = Objects.requireNonNull(allowList, "allowList");
+    this.adjustments = adjustments;
   }
 
   public Result resolve(FeatureJobSpec spec) {
@@ -65,21 +85,26 @@ public final class SpecResolver {
     if (spec == null) {
       return new Result(null, List.of("spec is required"));
     }
-    ZoneId zone = parse(errors, "timeZone", or(spec.timeZone, Defaults.TIME_ZONE), ZoneId::of);
+    length(errors, "featureView", spec.featureView, Defaults.MAX_NAME_LENGTH);
+    ZoneId zone = length(errors, "timeZone", spec.timeZone, Defaults.MAX_NAME_LENGTH)
+        ? parse(errors, "timeZone", or(spec.timeZone, Defaults.TIME_ZONE), ZoneId::of)
+        : null;
     Schedule schedule = null;
-    if (spec.schedule != null && !spec.schedule.isBlank() && zone != null) {
+    if (length(errors, "schedule", spec.schedule, Defaults.MAX_SCHEDULE_LENGTH)
+        && spec.schedule != null && !spec.schedule.isBlank() && zone != null) {
       schedule = parse(errors, "schedule", spec.schedule, s -> Schedule.parse(s, zone));
     }
-    Duration runTimeout = duration(errors, "runTimeout", spec.runTimeout, Defaults.RUN_TIMEOUT);
+    Duration runTimeout = duration(errors, "runTimeout", spec.runTimeout, Defaults.RUN_TIMEOUT, Defaults.MIN_TIMEOUT);
     Duration freshness = spec.freshnessSLO == null
         ? defaultFreshness(schedule, runTimeout)
-        : duration(errors, "freshnessSLO", spec.freshnessSLO, null);
+        : duration(errors, "freshnessSLO", spec.freshnessSLO, null, Defaults.MIN_FRESHNESS_SLO);
     int catchUp = range(errors, "maxCatchUpWindows", spec.maxCatchUpWindows, Defaults.MAX_CATCH_UP_WINDOWS, 1, 10_000);
     int historyLimit = range(errors, "historyLimit", spec.historyLimit, Defaults.HISTORY_LIMIT, 1, 100);
 
     ResolvedSpec.Spark spark = spark(errors, spec.spark);
     if (spark != null) {
       errors.addAll(allowList.check(spark.image(), spark.serviceAccountName(), spark.sparkConf()));
+      errors.addAll(PodOptionsCheck.problems(spec.spark, allowList));
     }
     ResolvedSpec.Capacity capacity = capacity(errors, spec.capacity);
     ResolvedSpec.Retry retry = retry(errors, spec.retryPolicy);
@@ -95,22 +120,21 @@ public final class SpecResolver {
     if (!errors.isEmpty()) {
       return new Result(null, List.copyOf(errors));
     }
-    return new Result(
-        new ResolvedSpec(
-            spec.featureView == null || spec.featureView.isBlank() ? "" : spec.featureView,
-            schedule,
-            zone,
-            Boolean.TRUE.equals(spec.suspend),
-            spec.importance == null ? Importance.Normal : spec.importance,
-            freshness,
-            catchUp,
-            runTimeout,
-            spark,
-            capacity,
-            retry,
-            escalation,
-            historyLimit),
-        List.of());
+    ResolvedSpec resolved = new ResolvedSpec(
+        spec.featureView == null || spec.featureView.isBlank() ? "" : spec.featureView,
+        schedule,
+        zone,
+        Boolean.TRUE.equals(spec.suspend),
+        spec.importance == null ? Importance.Normal : spec.importance,
+        freshness,
+        catchUp,
+        runTimeout,
+        spark,
+        capacity,
+        retry,
+        escalation,
+        historyLimit);
+    return new Result(resolved, List.of(), List.copyOf(adjustments.of(spec, resolved)));
   }
 
   private static Duration defaultFreshness(Schedule schedule, Duration runTimeout) {
@@ -133,15 +157,20 @@ public final class SpecResolver {
     if (s.mainApplicationFile == null || s.mainApplicationFile.isBlank()) {
       errors.add("spark.mainApplicationFile is required");
     }
+    length(errors, "spark.image", s.image, Defaults.MAX_IMAGE_LENGTH);
+    length(errors, "spark.mainApplicationFile", s.mainApplicationFile, Defaults.MAX_PATH_LENGTH);
+    length(errors, "spark.mainClass", s.mainClass, Defaults.MAX_IMAGE_LENGTH);
+    length(errors, "spark.serviceAccountName", s.serviceAccountName, Defaults.MAX_NAME_LENGTH);
+    strings(errors, s.arguments, s.sparkConf);
     DriverSpec d = s.driver == null ? new DriverSpec() : s.driver;
     ExecutorSpec e = s.executor == null ? new ExecutorSpec() : s.executor;
     String driverCores = cores(errors, "spark.driver.cores", or(d.cores, Defaults.DRIVER_CORES));
-    Long driverMemory = memory(errors, "spark.driver.memory", or(d.memory, Defaults.DRIVER_MEMORY));
-    Long driverOverhead = d.memoryOverhead == null ? null : memory(errors, "spark.driver.memoryOverhead", d.memoryOverhead);
+    Long driverMemory = memory(errors, "spark.driver.memory", or(d.memory, Defaults.DRIVER_MEMORY), Defaults.MIN_MEMORY_MIB);
+    Long driverOverhead = d.memoryOverhead == null ? null : memory(errors, "spark.driver.memoryOverhead", d.memoryOverhead, 0);
     int instances = range(errors, "spark.executor.instances", e.instances, Defaults.EXECUTOR_INSTANCES, 1, 1000);
     String executorCores = cores(errors, "spark.executor.cores", or(e.cores, Defaults.EXECUTOR_CORES));
-    Long executorMemory = memory(errors, "spark.executor.memory", or(e.memory, Defaults.EXECUTOR_MEMORY));
-    Long executorOverhead = e.memoryOverhead == null ? null : memory(errors, "spark.executor.memoryOverhead", e.memoryOverhead);
+    Long executorMemory = memory(errors, "spark.executor.memory", or(e.memory, Defaults.EXECUTOR_MEMORY), Defaults.MIN_MEMORY_MIB);
+    Long executorOverhead = e.memoryOverhead == null ? null : memory(errors, "spark.executor.memoryOverhead", e.memoryOverhead, 0);
     if (errors.size() > before) {
       return null;
     }
@@ -166,7 +195,8 @@ public final class SpecResolver {
     OnDemandFallback f = cap.onDemandFallback == null ? new OnDemandFallback() : cap.onDemandFallback;
     int after = range(errors, "capacity.onDemandFallback.afterInfrastructureFailures",
         f.afterInfrastructureFailures, Defaults.FALLBACK_AFTER_INFRASTRUCTURE_FAILURES, 0, 100);
-    Duration timeout = duration(errors, "capacity.schedulingTimeout", cap.schedulingTimeout, Defaults.SCHEDULING_TIMEOUT);
+    Duration timeout = duration(errors, "capacity.schedulingTimeout", cap.schedulingTimeout, Defaults.SCHEDULING_TIMEOUT,
+        Defaults.MIN_TIMEOUT);
     return new ResolvedSpec.Capacity(
         cap.driver == null ? CapacityType.valueOf(Defaults.DRIVER_CAPACITY) : cap.driver,
         cap.executors == null ? CapacityType.valueOf(Defaults.EXECUTOR_CAPACITY) : cap.executors,
@@ -178,8 +208,10 @@ public final class SpecResolver {
   private ResolvedSpec.Retry retry(List<String> errors, RetryPolicy r) {
     RetryPolicy p = r == null ? new RetryPolicy() : r;
     ResolvedSpec.Retry d = retryDefaults;
-    Duration initial = p.initialBackoff == null ? d.initialBackoff() : duration(errors, "retryPolicy.initialBackoff", p.initialBackoff, null);
-    Duration max = p.maxBackoff == null ? d.maxBackoff() : duration(errors, "retryPolicy.maxBackoff", p.maxBackoff, null);
+    Duration initial = p.initialBackoff == null ? d.initialBackoff()
+        : duration(errors, "retryPolicy.initialBackoff", p.initialBackoff, null, Defaults.MIN_BACKOFF);
+    Duration max = p.maxBackoff == null ? d.maxBackoff()
+        : duration(errors, "retryPolicy.maxBackoff", p.maxBackoff, null, Defaults.MIN_BACKOFF);
     double multiplier = decimal(errors, "retryPolicy.backoffMultiplier", p.backoffMultiplier, d.backoffMultiplier(), 1.0, 10.0);
     double jitter = decimal(errors, "retryPolicy.jitter", p.jitter, d.jitter(), 0.0, 1.0);
     int cap = range(errors, "retryPolicy.maxConsecutiveFailures", p.maxConsecutiveFailures, d.maxConsecutiveFailures(), 1, 1000);
@@ -190,14 +222,18 @@ public final class SpecResolver {
     if (initial != null && max != null && initial.compareTo(max) > 0) {
       errors.add("retryPolicy.initialBackoff must be <= retryPolicy.maxBackoff");
     }
-    return new ResolvedSpec.Retry(initial, multiplier, max, jitter, alertAfter, cap);
+    boolean countInfrastructure = p.countInfrastructureFailures == null
+        ? d.countInfrastructureFailures() : p.countInfrastructureFailures;
+    return new ResolvedSpec.Retry(initial, multiplier, max, jitter, alertAfter, cap, countInfrastructure);
   }
 
   private static ResolvedSpec.Escalation escalation(List<String> errors, MemoryEscalation m) {
     MemoryEscalation e = m == null ? new MemoryEscalation() : m;
     double factor = decimal(errors, "memoryEscalation.factor", e.factor, Defaults.MEMORY_ESCALATION_FACTOR, 1.0, 4.0);
-    Long maxDriver = memory(errors, "memoryEscalation.maxDriverMemory", or(e.maxDriverMemory, Defaults.MAX_DRIVER_MEMORY));
-    Long maxExecutor = memory(errors, "memoryEscalation.maxExecutorMemory", or(e.maxExecutorMemory, Defaults.MAX_EXECUTOR_MEMORY));
+    Long maxDriver = memory(errors, "memoryEscalation.maxDriverMemory", or(e.maxDriverMemory, Defaults.MAX_DRIVER_MEMORY),
+        Defaults.MIN_MEMORY_MIB);
+    Long maxExecutor = memory(errors, "memoryEscalation.maxExecutorMemory", or(e.maxExecutorMemory, Defaults.MAX_EXECUTOR_MEMORY),
+        Defaults.MIN_MEMORY_MIB);
     if (maxDriver == null || maxExecutor == null) {
       return null;
     }
@@ -219,17 +255,71 @@ public final class SpecResolver {
     }
   }
 
-  private static Duration duration(List<String> errors, String field, String text, String fallback) {
-    return parse(errors, field, Objects.requireNonNullElse(text, fallback), GoDuration::parse);
+  /** False (and an error that does not repeat the value) when {@code text} is longer than {@code max}. */
+  private static boolean length(List<String> errors, String field, String text, int max) {
+    if (text != null && text.length() > max) {
+      errors.add(field + ": " + text.length() + " characters, at most " + max);
+      return false;
+    }
+    return true;
   }
 
-  private static Long memory(List<String> errors, String field, String text) {
-    return parse(errors, field, text, SparkMemory::toMebibytes);
+  private static void strings(List<String> errors, List<String> arguments, Map<String, String> sparkConf) {
+    if (arguments != null) {
+      if (arguments.size() > Defaults.MAX_ARGUMENTS) {
+        errors.add("spark.arguments: " + arguments.size() + " items, at most " + Defaults.MAX_ARGUMENTS);
+      }
+      for (int i = 0; i < arguments.size(); i++) {
+        length(errors, "spark.arguments[" + i + "]", arguments.get(i), Defaults.MAX_ARGUMENT_LENGTH);
+      }
+    }
+    if (sparkConf != null) {
+      if (sparkConf.size() > Defaults.MAX_SPARK_CONF) {
+        errors.add("spark.sparkConf: " + sparkConf.size() + " entries, at most " + Defaults.MAX_SPARK_CONF);
+      }
+      sparkConf.forEach((key, value) -> {
+        if (length(errors, "spark.sparkConf key", key, Defaults.MAX_SPARK_CONF_KEY_LENGTH)) {
+          length(errors, "spark.sparkConf[" + key + "]", value, Defaults.MAX_ARGUMENT_LENGTH);
+        }
+      });
+    }
+  }
+
+  private static Duration duration(List<String> errors, String field, String text, String fallback, String min) {
+    String value = Objects.requireNonNullElse(text, fallback);
+    if (!length(errors, field, value, Defaults.MAX_DURATION_LENGTH)) {
+      return null;
+    }
+    Duration parsed = parse(errors, field, value, GoDuration::parse);
+    if (parsed != null && parsed.compareTo(GoDuration.parse(min)) < 0) {
+      errors.add(field + ": " + value + " is shorter than " + min);
+      return null;
+    }
+    return parsed;
+  }
+
+  private static Long memory(List<String> errors, String field, String text, long minMebibytes) {
+    if (!length(errors, field, text, Defaults.MAX_MEMORY_LENGTH)) {
+      return null;
+    }
+    Long mebibytes = parse(errors, field, text, SparkMemory::toMebibytes);
+    if (mebibytes != null && mebibytes < minMebibytes) {
+      errors.add(field + ": " + text + " is less than " + SparkMemory.fromMebibytes(minMebibytes));
+      return null;
+    }
+    return mebibytes;
   }
 
   private static String cores(List<String> errors, String field, String text) {
+    if (!length(errors, field, text, Defaults.MAX_CORES_LENGTH)) {
+      return null;
+    }
     if (!text.matches(Defaults.CORES_PATTERN)) {
       errors.add(field + ": '" + text + "' is not a core count (use e.g. 1, 0.5 or 500m)");
+      return null;
+    }
+    if (!text.matches(".*[1-9].*")) {
+      errors.add(field + ": " + text + " must be more than 0");
       return null;
     }
     return text;

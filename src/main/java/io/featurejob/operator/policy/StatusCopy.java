@@ -42,6 +42,7 @@ final class StatusCopy {
       c.conditions = conditions;
     }
     c.lastUnblockToken = s.lastUnblockToken;
+    c.lastRunNowToken = s.lastRunNowToken;
     return c;
   }
 
@@ -112,6 +113,7 @@ final class StatusCopy {
     c.message = h.message;
     c.driverCapacity = h.driverCapacity;
     c.executorCapacity = h.executorCapacity;
+    c.trigger = h.trigger;
     return c;
   }
 }

@@ -26,9 +26,9 @@ public final class Policies {
       spec -> { }, false, null);
 
   public static final Policy EAGER = new Policy("eager-cap3",
-      "a hand-written retry loop: retry at once, page and stop after 3 failures, no remediation",
+      "a hand-written retry loop: retry at once (1s, the API's minimum), page and stop after 3 failures, no remediation",
       spec -> {
-        retry(spec, "0s", 1.0, "0s", 3, 3);
+        retry(spec, "1s", 1.0, "1s", 3, 3);
         noRemediation(spec);
       }, false, null);
 
@@ -51,10 +51,10 @@ public final class Policies {
       }, true, Duration.ofSeconds(10));
 
   public static final Policy FLYTE = new Policy("flyte",
-      "interruptible task, retries 3 at once, the last attempt on on-demand, page when the execution "
+      "interruptible task, retries 3 at once (1s), the last attempt on on-demand, page when the execution "
           + "fails, pending pods wait, the next launch plan execution starts fresh",
       spec -> {
-        retry(spec, "0s", 1.0, "0s", 4, 4);
+        retry(spec, "1s", 1.0, "1s", 4, 4);
         noRemediation(spec);
         spec.capacity.onDemandFallback.afterInfrastructureFailures = 3;
         waitForCapacity(spec);
@@ -68,8 +68,31 @@ public final class Policies {
         spec.retryPolicy.maxBackoff = "15m";
       }, false, null);
 
+  /** What-if variant of the defaults, to choose retryPolicy.countInfrastructureFailures. */
+  public static final Policy OPERATOR_INFRA_UNCOUNTED = new Policy("operator-infra-uncounted",
+      "the operator's defaults with countInfrastructureFailures: false (spot interruptions and missing "
+          + "capacity back off but never alert or park)",
+      spec -> {
+        spec.retryPolicy = new RetryPolicy();
+        spec.retryPolicy.countInfrastructureFailures = false;
+      }, false, null);
+
+  /** The same question where on-demand is no way out (a GPU or dedicated spot-only pool): fallback off. */
+  public static final Policy SPOT_ONLY = new Policy("spot-only",
+      "the operator's defaults without on-demand fallback (afterInfrastructureFailures 0, whenStale false)",
+      spec -> spotOnly(spec), false, null);
+
+  public static final Policy SPOT_ONLY_INFRA_UNCOUNTED = new Policy("spot-only-infra-uncounted",
+      "spot-only with countInfrastructureFailures: false",
+      spec -> {
+        spotOnly(spec);
+        spec.retryPolicy = new RetryPolicy();
+        spec.retryPolicy.countInfrastructureFailures = false;
+      }, false, null);
+
   public static final List<Policy> ALL = List.of(OPERATOR_DEFAULTS, EAGER, KUBERNETES_JOB, KUBEFLOW_SPARK, FLYTE);
-  public static final List<Policy> VARIANTS = List.of(OPERATOR_BACKOFF_15M);
+  public static final List<Policy> VARIANTS =
+      List.of(OPERATOR_BACKOFF_15M, OPERATOR_INFRA_UNCOUNTED, SPOT_ONLY, SPOT_ONLY_INFRA_UNCOUNTED);
 
   public static Optional<Policy> named(String name) {
     return java.util.stream.Stream.concat(ALL.stream(), VARIANTS.stream()).filter(p -> p.name().equals(name)).findFirst();
@@ -92,6 +115,13 @@ public final class Policies {
     spec.capacity.onDemandFallback.whenStale = false;
     spec.memoryEscalation = new MemoryEscalation();
     spec.memoryEscalation.factor = 1.0;
+  }
+
+  private static void spotOnly(FeatureJobSpec spec) {
+    spec.capacity = new CapacitySpec();
+    spec.capacity.onDemandFallback = new OnDemandFallback();
+    spec.capacity.onDemandFallback.afterInfrastructureFailures = 0;
+    spec.capacity.onDemandFallback.whenStale = false;
   }
 
   private static void waitForCapacity(FeatureJobSpec spec) {

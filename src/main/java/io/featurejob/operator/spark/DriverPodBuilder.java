@@ -39,10 +39,18 @@ public final class DriverPodBuilder {
   public static final String ENV_WINDOW_END = "WINDOW_END";
 
   /**
+   * The driver pod, with the user's spark.driver additions merged in (see {@link PodTemplateMerge}).
+   *
    * @param restrictedSecurityContext run as the image's non-root user with RuntimeDefault seccomp
    *     and no capabilities (the "restricted" Pod Security Standard)
    */
   public static Pod build(FeatureJob job, ResolvedSpec spec, LaunchPlan plan, CapacityProfile profile,
+      boolean restrictedSecurityContext) {
+    return PodTemplateMerge.forDriver(operatorPod(job, spec, plan, profile, restrictedSecurityContext), job.getSpec()).pod();
+  }
+
+  /** The driver pod as the operator alone builds it, before the user's spark.driver additions. */
+  static Pod operatorPod(FeatureJob job, ResolvedSpec spec, LaunchPlan plan, CapacityProfile profile,
       boolean restrictedSecurityContext) {
     String name = job.getMetadata().getName();
     String namespace = job.getMetadata().getNamespace();

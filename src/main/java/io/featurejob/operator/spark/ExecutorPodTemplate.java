@@ -28,8 +28,13 @@ public final class ExecutorPodTemplate {
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-  /** The template pod for this attempt's executors. */
+  /** The template pod for this attempt's executors, with the user's spark.executor additions merged in. */
   public static Pod pod(FeatureJob job, LaunchPlan plan, CapacityProfile profile, boolean restrictedSecurityContext) {
+    return PodTemplateMerge.forExecutors(operatorPod(job, plan, profile, restrictedSecurityContext), job.getSpec()).pod();
+  }
+
+  /** The template as the operator alone builds it. */
+  static Pod operatorPod(FeatureJob job, LaunchPlan plan, CapacityProfile profile, boolean restrictedSecurityContext) {
     String name = job.getMetadata().getName();
     Pod pod = new PodBuilder()
         .withNewMetadata()

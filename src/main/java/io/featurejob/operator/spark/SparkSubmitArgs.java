@@ -37,8 +37,9 @@ public final class SparkSubmitArgs {
       Set.of(Labels.MANAGED_BY, Labels.NAME, Labels.JOB, Labels.RUN, Labels.ATTEMPT, Labels.SPARK_ROLE);
 
   /**
-   * Keys the operator sets itself. A user's sparkConf entry for one of them is dropped: it would
-   * break what the operator relies on (pod identity, executor placement, memory escalation).
+   * Keys the operator sets itself. A user's sparkConf entry for one of them is dropped (it would
+   * break what the operator relies on: pod identity, executor placement, memory escalation) and
+   * reported in the SpecAdjusted condition and a Warning event (see {@link OperatorOverrides}).
    */
   public static final Set<String> RESERVED_CONF = Set.of(
       "spark.master",

@@ -38,7 +38,7 @@ class CrdDriftTest {
     assertTrue(spec.getProperties().get("spark").getRequired().containsAll(java.util.List.of("image", "mainApplicationFile")));
     JSONSchemaProps retry = spec.getProperties().get("retryPolicy");
     assertTrue(retry.getXKubernetesValidations().stream()
-        .anyMatch(v -> v.getRule().contains("self.alertAfterFailures <= self.maxConsecutiveFailures")));
+        .anyMatch(v -> v.getRule().contains("self.alertAfterFailures : 3) <= (has(self.maxConsecutiveFailures)")));
     assertEquals(Defaults.DURATION_PATTERN, retry.getProperties().get("initialBackoff").getPattern());
     assertEquals(java.util.Set.of("Critical", "High", "Normal", "Low"),
         spec.getProperties().get("importance").getEnum().stream().map(n -> n.asText()).collect(Collectors.toSet()));

@@ -73,7 +73,42 @@ class CrdValidationOnControlPlaneTest {
         Arguments.of("jitter above 1", SPARK + "  retryPolicy: {jitter: 1.5}",
             "spec.retryPolicy.jitter: Invalid value: 1.5: spec.retryPolicy.jitter in body should be less than or equal to 1"),
         Arguments.of("unknown field (kubectl strict field validation)", SPARK + "  retryPolicy: {backoff: 1m}",
-            "unknown field \"spec.retryPolicy.backoff\""));
+            "unknown field \"spec.retryPolicy.backoff\""),
+        // Issue 12 "values that make no sense": minimums, maximums, lengths, one-sided cross-field rules.
+        Arguments.of("0s backoff", SPARK + "  retryPolicy: {initialBackoff: 0s}",
+            "spec.retryPolicy.initialBackoff: Invalid value: \"0s\": must be at least 1s"),
+        Arguments.of("0s runTimeout", SPARK + "  runTimeout: 0s",
+            "spec.runTimeout: Invalid value: \"0s\": must be at least 10s"),
+        Arguments.of("5s schedulingTimeout", SPARK + "  capacity: {schedulingTimeout: 5s}",
+            "spec.capacity.schedulingTimeout: Invalid value: \"5s\": must be at least 10s"),
+        Arguments.of("30s freshnessSLO", SPARK + "  freshnessSLO: 30s",
+            "spec.freshnessSLO: Invalid value: \"30s\": must be at least 1m"),
+        Arguments.of("duration past 10 years", SPARK + "  runTimeout: 100000h",
+            "spec.runTimeout: Invalid value: \"100000h\": must be at most 87600h"),
+        Arguments.of("duration overflowing Go's int64 nanoseconds", SPARK + "  runTimeout: 9999999999999h",
+            "spec.runTimeout: Invalid value:"),
+        Arguments.of("0m memory", SPARK + "    executor: {memory: 0m}",
+            "spec.spark.executor.memory: Invalid value: \"0m\": must be at least 384m"),
+        Arguments.of("383 MiB without a unit", SPARK + "    driver: {memory: \"383\"}",
+            "spec.spark.driver.memory: Invalid value: \"383\": must be at least 384m"),
+        Arguments.of("memory overflowing long", SPARK + "  memoryEscalation: {maxExecutorMemory: 999999999999999t}",
+            "spec.memoryEscalation.maxExecutorMemory: Invalid value: \"999999999999999t\": must be at most 1048576t"),
+        Arguments.of("16-digit memory", SPARK + "    driver: {memory: \"9999999999999999\"}",
+            "spec.spark.driver.memory in body should match"),
+        Arguments.of("0 cores", SPARK + "    executor: {cores: \"0\"}",
+            "spec.spark.executor.cores: Invalid value: \"0\": must be more than 0"),
+        Arguments.of("0m cores", SPARK + "    driver: {cores: 0m}",
+            "spec.spark.driver.cores: Invalid value: \"0m\": must be more than 0"),
+        Arguments.of("long schedule", SPARK + "  schedule: \"0 * * * *" + " ".repeat(200) + "\"",
+            "spec.schedule: Too long: may not be more than 128 bytes"),
+        Arguments.of("long image", SPARK.replace("apache/spark:3.5.3", "a".repeat(513)),
+            "spec.spark.image: Too long: may not be more than 512 bytes"),
+        Arguments.of("long argument", SPARK + "    arguments: [\"" + "x".repeat(4097) + "\"]",
+            "spec.spark.arguments[0]: Too long: may not be more than 4096 bytes"),
+        Arguments.of("lone alertAfterFailures above the default cap", SPARK + "  retryPolicy: {alertAfterFailures: 11}",
+            "retryPolicy.alertAfterFailures must be <= retryPolicy.maxConsecutiveFailures (default 10"),
+        Arguments.of("lone initialBackoff above the default maxBackoff", SPARK + "  retryPolicy: {initialBackoff: 2h}",
+            "retryPolicy.initialBackoff must be <= retryPolicy.maxBackoff (default 1h"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -84,6 +119,28 @@ class CrdValidationOnControlPlaneTest {
     System.out.printf("[invalid manifest] %-50s -> %s%n", what, result.stderr().strip().replace("\n", " | "));
     assertNotEquals(0, result.exitCode(), what + " was accepted: " + result.output());
     assertTrue(result.stderr().contains(expected), what + ": expected <" + expected + "> in: " + result.stderr());
+  }
+
+  @Test
+  void unitLessMemoryAndTheLimitsThemselvesAreAccepted() {
+    ClusterHarness.Result result = ClusterHarness.kubectl(TEMPLATE.formatted(SPARK
+            + "    driver: {memory: \"384\", cores: 500m}\n"
+            + "    executor: {memory: \"4096\", cores: \"0.5\"}\n"
+            + "  runTimeout: 10s\n  freshnessSLO: 1m\n"
+            + "  retryPolicy: {initialBackoff: 1s, maxBackoff: 87600h, alertAfterFailures: 10}\n"
+            + "  memoryEscalation: {maxExecutorMemory: 1048576t}"),
+        "create", "--dry-run=server", "-f", "-", "-o", "jsonpath={.spec.spark.executor.memory}");
+    assertEquals(0, result.exitCode(), result.output());
+    assertEquals("4096", result.stdout().strip());
+  }
+
+  /** Every FeatureJob in examples/ passes the server's schema and CEL rules as written. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.featurejob.operator.examples.ExamplesTest#featureJobs")
+  void examplesAreAccepted(java.nio.file.Path example) throws java.io.IOException {
+    String manifest = java.nio.file.Files.readString(example).replaceAll("(?m)^  namespace: .*$", "  namespace: default");
+    ClusterHarness.Result result = ClusterHarness.kubectl(manifest, "create", "--dry-run=server", "-f", "-");
+    assertEquals(0, result.exitCode(), example + ": " + result.output());
   }
 
   @Test

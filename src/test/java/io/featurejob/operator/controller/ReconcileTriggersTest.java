@@ -47,6 +47,17 @@ class ReconcileTriggersTest {
   }
 
   @Test
+  void theRunNowAnnotationTriggersAlthoughTheGenerationStaysTheSame() {
+    assertTrue(triggers(j -> j.getMetadata().setAnnotations(Map.of("featurejob.io/run-now", "manual-1"))));
+    FeatureJob once = job();
+    once.getMetadata().setAnnotations(Map.of("featurejob.io/run-now", "1"));
+    FeatureJob again = job();
+    again.getMetadata().setAnnotations(Map.of("featurejob.io/run-now", "2"));
+    assertTrue(triggers.accept(again, once), "a new value runs again");
+    assertFalse(triggers.accept(once, once), "the same value is no new request");
+  }
+
+  @Test
   void specLabelsFinalizersAndDeletionTrigger() {
     assertTrue(triggers(j -> j.getMetadata().setGeneration(4L)));
     assertTrue(triggers(j -> j.getMetadata().setLabels(Map.of("team", "routing"))));

@@ -17,11 +17,13 @@ class EventReasonTest {
       "AlertThresholdReached, Warning",
       "PermanentlyFailed, Warning",
       "Unblocked, Normal",
+      "RunNowRequested, Normal",
       "CapacityFallback, Normal",
       "MemoryEscalated, Normal",
       "InvalidSpec, Warning",
       "PodIgnored, Warning",
       "ReconcileError, Warning",
+      "SpecAdjusted, Warning",
   })
   void typesFollowTheContract(EventReason reason, String type) {
     assertEquals(type, reason.type());
@@ -30,6 +32,6 @@ class EventReasonTest {
 
   @org.junit.jupiter.api.Test
   void everyReasonIsListedAbove() {
-    assertEquals(13, EventReason.values().length);
+    assertEquals(15, EventReason.values().length);
   }
 }

@@ -10,7 +10,10 @@ import io.featurejob.operator.classify.ClassificationRule;
 import io.featurejob.operator.classify.Classifier;
 import io.featurejob.operator.classify.Evidence;
 import io.featurejob.operator.classify.RuleLoader;
+import io.featurejob.operator.policy.SparkAllowList;
 import io.featurejob.operator.policy.SpecResolver;
+import io.featurejob.operator.spark.CapacityProfiles;
+import io.featurejob.operator.spark.OperatorOverrides;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,9 +34,11 @@ class ExamplesTest {
   void exampleIsAValidFeatureJob(Path file) throws Exception {
     FeatureJob job = Serialization.unmarshal(Files.readString(file), FeatureJob.class);
     assertEquals("FeatureJob", job.getKind());
-    SpecResolver.Result result = new SpecResolver(SpecResolver.BUILT_IN_RETRY).resolve(job.getSpec());
+    SpecResolver.Result result = new SpecResolver(SpecResolver.BUILT_IN_RETRY, SparkAllowList.UNRESTRICTED,
+        new OperatorOverrides(CapacityProfiles.named("karpenter"), true)).resolve(job.getSpec());
     assertTrue(result.valid(), file + ": " + result.errors());
     assertFalse(result.spec().featureView().isEmpty());
+    assertEquals(List.of(), result.adjustments(), file + ": nothing the operator would override");
   }
 
   @Test

@@ -44,7 +44,7 @@ class LaunchPlanningTest {
       h.attempt = Integer.parseInt(last.split("/")[1]);
       d.status.history = new ArrayList<>(List.of(h));
     }
-    LaunchPlanning.decide(d, unblocked);
+    LaunchPlanning.decide(d, unblocked, false);
     String outcome = d.launch != null ? d.launch.trigger() + " " + d.launch.podName() : d.status.phase.name();
     assertEquals(expected, outcome);
     if (d.launch != null) {
