@@ -73,8 +73,9 @@ public final class EventRecorder implements AutoCloseable {
   private final Counter dropped;
   private final ThreadPoolExecutor writer;
   private final long nanosPerWrite;
-  private long nextWriteNanos; // writer thread only
-  private final Map<String, Known> known = new LinkedHashMap<>(16, 0.75f, true) { // writer thread only
+  // Used by the writer thread only, under the lock of `known` all the same: an idle pool replaces its thread.
+  private long nextWriteNanos;
+  private final Map<String, Known> known = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
       return size() > KNOWN_EVENTS;
@@ -207,6 +208,12 @@ public final class EventRecorder implements AutoCloseable {
   }
 
   private void write(Pending event) {
+    synchronized (known) {
+      writeLocked(event);
+    }
+  }
+
+  private void writeLocked(Pending event) {
     try {
       awaitRateLimit();
       writeNow(event);
