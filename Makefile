@@ -4,7 +4,7 @@ JAR  = target/featurejob-operator-0.1.0-SNAPSHOT.jar
 CRD  = featurejobs.featurejob.io-v1.yml
 IMAGE ?= featurejob/featurejob-operator:0.1.0
 
-.PHONY: build test e2e e2e-node chaos cluster cluster-down demo run crds manifests image clean simulate bench-matching spark-corpus spark-test
+.PHONY: build test bench e2e e2e-node chaos cluster cluster-down demo run crds manifests image clean simulate bench-matching spark-corpus spark-test
 
 build: $(JAR)
 
@@ -45,6 +45,12 @@ spark-corpus:
 	hack/spark/install.sh
 	hack/spark/postgres.sh start >/dev/null
 	hack/spark/capture.sh $(SPARK_CASES); rc=$$?; hack/spark/postgres.sh stop; exit $$rc
+
+## The spot-shortage storm on the local control plane (no node): the operator's API requests per attempt
+## by verb and resource, /metrics size per job, heap and RSS; prints a table and writes target/bench.txt.
+## BENCH_JOBS=200 BENCH_SECONDS=120 by default. See README "Scale".
+bench:
+	hack/bench.sh
 
 ## Build (once, cached outside the repo) and start etcd + kube-apiserver + kube-controller-manager
 ## on 127.0.0.1; prints the KUBECONFIG to use.

@@ -52,9 +52,11 @@ public final class FeatureJobOperator implements AutoCloseable {
   private final MetricsServer metricsServer;
   private final FeatureJobMetrics metrics;
   private final Leadership leadership;
+  private final EventRecorder events;
 
   private FeatureJobOperator(Operator operator, MetricsServer metricsServer, FeatureJobMetrics metrics,
-      Leadership leadership) {
+      Leadership leadership, EventRecorder events) {
+    this.events = events;
     this.operator = operator;
     this.metricsServer = metricsServer;
     this.metrics = metrics;
@@ -82,9 +84,10 @@ public final class FeatureJobOperator implements AutoCloseable {
     Leadership leadership = config.leaderElection() ? new Leadership(client,
         config.leaderElectionNamespace().orElseGet(() -> client.getConfiguration().getNamespace()),
         config.leaderElectionLeaseName(), exitOnInformerStop) : null;
+    EventRecorder events = new EventRecorder(client, clock, metrics.registry());
     FeatureJobReconciler reconciler = new FeatureJobReconciler(clock, resolver, classifier,
         new DriverPods(client, profile, config.restrictedSecurityContext()),
-        new EventRecorder(client, clock), metrics);
+        events, metrics);
 
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
@@ -92,7 +95,8 @@ public final class FeatureJobOperator implements AutoCloseable {
           // No server-side apply anywhere (the mock server lacks it; production and tests share one write path):
           // JOSDK patches finalizers with JSON patch; the reconciler writes status with a locked PUT.
           .withUseSSAToPatchPrimaryResource(false)
-          .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(metrics.registry()).build())
+          // Controller-level reconcile metrics only: JOSDK's per-resource ones are ~79 series per job.
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()))
           .withConcurrentReconciliationThreads(config.reconcileThreads())
           .withInformerStoppedHandler((informer, error) -> {
             if (error == null) {
@@ -129,10 +133,11 @@ public final class FeatureJobOperator implements AutoCloseable {
       operator.start();
     } catch (RuntimeException e) {
       server.stop(); // e.g. RBAC forbids the informers: leave nothing running behind the error
+      events.close();
       throw e;
     }
     LOG.info("featurejob-operator started; metrics on {}:{}", config.metricsBindAddress(), server.port());
-    return new FeatureJobOperator(operator, server, metrics, leadership);
+    return new FeatureJobOperator(operator, server, metrics, leadership, events);
   }
 
   /** This instance's leader-election identity (empty when leader election is off). */
@@ -163,6 +168,7 @@ public final class FeatureJobOperator implements AutoCloseable {
     if (leadership != null) {
       leadership.release();
     }
+    events.close(); // writes what the last reconciles queued, for at most a few seconds
     metricsServer.stop();
     LOG.info("featurejob-operator stopped");
   }

@@ -7,17 +7,27 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.featurejob.operator.api.FeatureJob;
 import io.featurejob.operator.classify.SafeText;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,96 +36,286 @@ import org.slf4j.LoggerFactory;
  * name is derived from (job uid, reason, message), so the same event again bumps {@code count} and
  * {@code lastTimestamp} of the existing object instead of piling up new ones.
  *
- * <p>Only get, create and update (PUT with resourceVersion) are used: the CRUD mock server rejects
- * server-side apply and strategic merge patch, and tests must exercise the production path. Events are
- * best effort: {@link #record} logs and returns on any failure, it never throws.
+ * <p>One API request per event in the common case: a new event is created without a read first (the
+ * name is deterministic), a repeat is a PUT of the count this recorder wrote last (its resourceVersion
+ * guards against a concurrent writer). Only on a conflict (another replica wrote it, or this process
+ * restarted) or a 404 (the event expired) does it read and retry. Only get, create and update are used:
+ * the CRUD mock server rejects server-side apply and strategic merge patch, and tests must exercise the
+ * production path.
+ *
+ * <p>Writes happen on one background thread, behind a bounded queue and a rate limit, so a slow API
+ * server never holds a reconcile thread. A full queue drops the event and counts it in
+ * {@code featurejob_events_dropped_total}. Events are best effort: {@link #record} never blocks on the
+ * API server and never throws.
  */
-public final class EventRecorder {
+public final class EventRecorder implements AutoCloseable {
   public static final String COMPONENT = "featurejob-operator";
   /** Kubernetes' limit for an event note (events.k8s.io); also keeps `kubectl describe` readable. */
   public static final int MAX_MESSAGE_BYTES = 1024;
+  /** Events waiting to be written; beyond this they are dropped (a storm must not grow the heap). */
+  public static final int DEFAULT_QUEUE_CAPACITY = 1000;
+  /** Event writes per second: leaves the API server to the reconcilers in a storm. */
+  public static final double DEFAULT_WRITES_PER_SECOND = 50;
+  static final String DROPPED = "featurejob.events.dropped";
 
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private static final int ATTEMPTS = 3;
   // Room for ".<reason>.<hash>" within the 253 characters of an object name.
   private static final int MAX_NAME_PREFIX = 200;
   private static final String ELLIPSIS = "...";
+  // Events whose count this recorder knows; bounded so memory does not grow with the number of jobs.
+  private static final int KNOWN_EVENTS = 10_000;
+  private static final Duration IDLE_THREAD = Duration.ofSeconds(30);
 
   private final KubernetesClient client;
   private final Clock clock;
   private final String reportingInstance;
+  private final Counter dropped;
+  private final ThreadPoolExecutor writer;
+  private final long nanosPerWrite;
+  // Used by the writer thread only, under the lock of `known` all the same: an idle pool replaces its thread.
+  private long nextWriteNanos;
+  private final Map<String, Known> known = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
+      return size() > KNOWN_EVENTS;
+    }
+  };
+  private final Object pendingLock = new Object();
+  private int pending; // guarded by pendingLock
 
   /** Reporting instance from {@code POD_NAME} or {@code HOSTNAME} (the pod's name in a cluster). */
   public EventRecorder(KubernetesClient client, Clock clock) {
     this(client, clock, defaultInstance());
   }
 
+  public EventRecorder(KubernetesClient client, Clock clock, MeterRegistry registry) {
+    this(client, clock, defaultInstance(), registry, DEFAULT_QUEUE_CAPACITY, DEFAULT_WRITES_PER_SECOND);
+  }
+
   public EventRecorder(KubernetesClient client, Clock clock, String reportingInstance) {
-    this.client = Objects.requireNonNull(client, "client");
-    this.clock = Objects.requireNonNull(clock, "clock");
-    this.reportingInstance = Objects.requireNonNull(reportingInstance, "reportingInstance");
+    this(client, clock, reportingInstance, new SimpleMeterRegistry(), DEFAULT_QUEUE_CAPACITY,
+        DEFAULT_WRITES_PER_SECOND);
   }
 
   /**
-   * Records (or re-counts) an event about {@code job}. The message should be stable for the same
-   * situation (no timestamps or counters in it), or repeats cannot be aggregated.
+   * @param registry where {@code featurejob_events_dropped_total} is counted
+   * @param queueCapacity events waiting beyond the one being written
+   * @param writesPerSecond at most this many event writes start per second
+   */
+  public EventRecorder(KubernetesClient client, Clock clock, String reportingInstance, MeterRegistry registry,
+      int queueCapacity, double writesPerSecond) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.reportingInstance = Objects.requireNonNull(reportingInstance, "reportingInstance");
+    if (queueCapacity < 1 || !(writesPerSecond > 0)) {
+      throw new IllegalArgumentException("queueCapacity and writesPerSecond must be positive");
+    }
+    this.dropped = Counter.builder(DROPPED)
+        .description("Events not written because the event queue was full or the operator was stopping")
+        .register(Objects.requireNonNull(registry, "registry"));
+    this.nanosPerWrite = (long) (1e9 / writesPerSecond);
+    // One thread (events of one job stay in order), which ends when idle: nothing to leak if never closed.
+    this.writer = new ThreadPoolExecutor(1, 1, IDLE_THREAD.toMillis(), TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(queueCapacity), r -> {
+          Thread t = new Thread(r, "featurejob-events");
+          t.setDaemon(true);
+          return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    this.writer.allowCoreThreadTimeOut(true);
+  }
+
+  /**
+   * Records (or re-counts) an event about {@code job}: queues it and returns at once. The message should
+   * be stable for the same situation (no timestamps or counters in it), or repeats cannot be aggregated.
    */
   public void record(FeatureJob job, EventReason reason, String message) {
+    Pending event;
     try {
-      write(job, reason, truncate(SafeText.forEvent(message == null ? "" : message)));
+      event = Pending.of(job, reason, truncate(SafeText.forEvent(message == null ? "" : message)),
+          timestamp(clock.instant()));
     } catch (RuntimeException e) {
       LOG.warn("Could not record event {} for FeatureJob {}/{}: {}", reason, namespaceOf(job), nameOf(job),
           e.toString());
+      return;
+    }
+    synchronized (pendingLock) {
+      pending++;
+    }
+    try {
+      writer.execute(() -> {
+        try {
+          write(event);
+        } finally {
+          done();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      done();
+      dropped.increment();
+      LOG.debug("Event queue full: dropped {} for FeatureJob {}/{}", reason, event.namespace, event.jobName);
     }
   }
 
-  private void write(FeatureJob job, EventReason reason, String message) {
-    String namespace = job.getMetadata().getNamespace();
-    String name = eventName(job, reason, message);
-    var events = client.v1().events().inNamespace(namespace);
+  /** Waits until every queued event is written (or given up), at most {@code timeout}; true if so. */
+  public boolean flush(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (pendingLock) {
+      while (pending > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(pendingLock, left);
+      }
+      return true;
+    }
+  }
+
+  /** Stops taking events and writes what is queued for at most {@code timeout}; the rest is dropped. */
+  public void close(Duration timeout) {
+    writer.shutdown();
+    try {
+      if (!writer.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("Stopped with {} events unwritten", abandonQueued());
+      }
+    } catch (InterruptedException e) {
+      abandonQueued();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private int abandonQueued() {
+    int lost = writer.shutdownNow().size();
+    dropped.increment(lost);
+    synchronized (pendingLock) {
+      pending -= lost;
+      pendingLock.notifyAll();
+    }
+    return lost;
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(5));
+  }
+
+  private void done() {
+    synchronized (pendingLock) {
+      pending--;
+      pendingLock.notifyAll();
+    }
+  }
+
+  private void write(Pending event) {
+    synchronized (known) {
+      writeLocked(event);
+    }
+  }
+
+  private void writeLocked(Pending event) {
+    try {
+      awaitRateLimit();
+      writeNow(event);
+    } catch (RuntimeException e) {
+      known.remove(event.name);
+      LOG.warn("Could not record event {} for FeatureJob {}/{}: {}", event.reason, event.namespace, event.jobName,
+          e.toString());
+    } catch (InterruptedException e) {
+      dropped.increment(); // close() gave up waiting for the rate limit
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void awaitRateLimit() throws InterruptedException {
+    long now = System.nanoTime();
+    long wait = nextWriteNanos - now;
+    if (wait > 0) {
+      TimeUnit.NANOSECONDS.sleep(wait);
+    }
+    nextWriteNanos = Math.max(now, nextWriteNanos) + nanosPerWrite;
+  }
+
+  private void writeNow(Pending event) {
+    var events = client.v1().events().inNamespace(event.namespace);
+    Known last = known.get(event.name);
+    try {
+      // The physical minimum: one request, no read. A repeat carries the resourceVersion we wrote last.
+      remember(last == null
+          ? events.resource(newEvent(event, 1, event.timestamp, null)).create()
+          : events.resource(newEvent(event, last.count + 1, last.firstTimestamp, last.resourceVersion)).update());
+      return;
+    } catch (KubernetesClientException e) {
+      if (!isRace(e)) {
+        throw e;
+      }
+    }
+    // Someone else wrote it (another replica, or us before a restart), or it expired: count on from the server's.
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      Event existing = events.withName(name).get();
-      String now = timestamp(clock.instant());
+      Event existing = events.withName(event.name).get();
       try {
         if (existing == null) {
-          events.resource(newEvent(job, reason, message, name, now)).create();
+          remember(events.resource(newEvent(event, 1, event.timestamp, null)).create());
         } else {
           Integer count = existing.getCount();
           existing.setCount(count == null ? 2 : count + 1);
-          existing.setLastTimestamp(now);
+          existing.setLastTimestamp(event.timestamp);
           // Carries the resourceVersion we read: a concurrent writer makes this fail with 409.
-          events.resource(existing).update();
+          remember(events.resource(existing).update());
         }
         return;
       } catch (KubernetesClientException e) {
-        // 409: someone created or updated it first; 404: it expired (event TTL) between get and update.
-        boolean race = e.getCode() == HttpURLConnection.HTTP_CONFLICT || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND;
-        if (!race || attempt == ATTEMPTS) {
+        if (!isRace(e) || attempt == ATTEMPTS) {
           throw e;
         }
       }
     }
   }
 
-  private Event newEvent(FeatureJob job, EventReason reason, String message, String name, String now) {
+  // 409: someone created or updated it first; 404: it expired (event TTL) before our update.
+  private static boolean isRace(KubernetesClientException e) {
+    return e.getCode() == HttpURLConnection.HTTP_CONFLICT || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND;
+  }
+
+  private void remember(Event saved) {
+    Integer count = saved.getCount();
+    known.put(saved.getMetadata().getName(), new Known(count == null ? 1 : count, saved.getFirstTimestamp(),
+        saved.getMetadata().getResourceVersion()));
+  }
+
+  /** What this recorder last wrote of one event: enough to PUT the next count without a read. */
+  private record Known(int count, String firstTimestamp, String resourceVersion) {}
+
+  /** An event as recorded: copied from the job at record time (the reconciler may change the job later). */
+  private record Pending(String name, String namespace, String apiVersion, String kind, String jobName, String uid,
+      EventReason reason, String message, String timestamp) {
+    static Pending of(FeatureJob job, EventReason reason, String message, String timestamp) {
+      Objects.requireNonNull(reason, "reason");
+      return new Pending(eventName(job, reason, message), job.getMetadata().getNamespace(), job.getApiVersion(),
+          job.getKind(), job.getMetadata().getName(), job.getMetadata().getUid(), reason, message, timestamp);
+    }
+  }
+
+  private Event newEvent(Pending e, int count, String firstTimestamp, String resourceVersion) {
     return new EventBuilder()
         .withNewMetadata()
-            .withName(name)
-            .withNamespace(job.getMetadata().getNamespace())
+            .withName(e.name)
+            .withNamespace(e.namespace)
+            .withResourceVersion(resourceVersion)
             .endMetadata()
         .withNewInvolvedObject()
-            .withApiVersion(job.getApiVersion())
-            .withKind(job.getKind())
-            .withName(job.getMetadata().getName())
-            .withNamespace(job.getMetadata().getNamespace())
-            .withUid(job.getMetadata().getUid())
+            .withApiVersion(e.apiVersion)
+            .withKind(e.kind)
+            .withName(e.jobName)
+            .withNamespace(e.namespace)
+            .withUid(e.uid)
             .endInvolvedObject()
-        .withType(reason.type())
-        .withReason(reason.name())
-        .withMessage(message)
-        .withCount(1)
-        .withFirstTimestamp(now)
-        .withLastTimestamp(now)
+        .withType(e.reason.type())
+        .withReason(e.reason.name())
+        .withMessage(e.message)
+        .withCount(count)
+        .withFirstTimestamp(firstTimestamp)
+        .withLastTimestamp(e.timestamp)
         .withNewSource().withComponent(COMPONENT).endSource()
         .withReportingComponent(COMPONENT)
         .withReportingInstance(reportingInstance)

@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -96,6 +98,11 @@ public final class FeatureJobMetrics {
   /** Prometheus text exposition (format 0.0.4) of everything in the registry. */
   public String scrape() {
     return registry.scrape();
+  }
+
+  /** The same, written to {@code out} as it is produced (what {@code /metrics} serves). */
+  public void scrape(OutputStream out) throws IOException {
+    registry.scrape(out);
   }
 
   /**

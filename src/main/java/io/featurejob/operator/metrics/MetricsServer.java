@@ -2,6 +2,7 @@ package io.featurejob.operator.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -10,7 +11,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +18,20 @@ import org.slf4j.LoggerFactory;
  * The operator's HTTP endpoints: {@code GET /metrics} (Prometheus text), {@code /healthz} (liveness:
  * 200 while the process serves) and {@code /readyz} (200 when {@code ready} says so, else 503).
  * Built on the JDK's HTTP server: no extra dependency, and it is enough for a scrape every few seconds.
+ * The metrics text is streamed to the response as it is written: with thousands of jobs it is tens of
+ * megabytes, which must never be held as one String (let alone its UTF-8 copy).
  */
 public final class MetricsServer implements AutoCloseable {
+  /** Writes the Prometheus text to {@code out}, e.g. {@code metrics::scrape}. */
+  @FunctionalInterface
+  public interface Exposition {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  // A scrape up to this size is answered with a Content-Length (and still as a 500 if it fails);
+  // beyond it the response is sent chunked as it is written.
+  static final int BUFFERED_BYTES = 64 * 1024;
+
   /** Prometheus text exposition format 0.0.4, what Micrometer's {@code scrape()} writes. */
   public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
   private static final String TEXT = "text/plain; charset=utf-8";
@@ -27,7 +39,7 @@ public final class MetricsServer implements AutoCloseable {
 
   private final String bindAddress;
   private final int requestedPort;
-  private final Supplier<String> scrape;
+  private final Exposition scrape;
   private final BooleanSupplier ready;
   private final MetricsAuth auth;
   private HttpServer server;
@@ -35,15 +47,15 @@ public final class MetricsServer implements AutoCloseable {
 
   /**
    * @param port 0 = any free port (tests); see {@link #port()}
-   * @param scrape produces the metrics text, e.g. {@code metrics::scrape}
+   * @param scrape writes the metrics text, e.g. {@code metrics::scrape}
    * @param ready e.g. "the operator has started and its informers are synced"
    */
-  public MetricsServer(String bindAddress, int port, Supplier<String> scrape, BooleanSupplier ready) {
+  public MetricsServer(String bindAddress, int port, Exposition scrape, BooleanSupplier ready) {
     this(bindAddress, port, scrape, ready, MetricsAuth.OPEN);
   }
 
   /** @param auth who may read /metrics (the probes stay open: the kubelet sends no token) */
-  public MetricsServer(String bindAddress, int port, Supplier<String> scrape, BooleanSupplier ready, MetricsAuth auth) {
+  public MetricsServer(String bindAddress, int port, Exposition scrape, BooleanSupplier ready, MetricsAuth auth) {
     this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
     this.requestedPort = port;
     this.scrape = Objects.requireNonNull(scrape, "scrape");
@@ -92,25 +104,38 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String method = exchange.getRequestMethod();
-      if (!method.equals("GET") && !method.equals("HEAD")) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        respond(exchange, 405, TEXT, "method not allowed\n");
-        return;
-      }
-      switch (exchange.getRequestURI().getPath()) {
-        case "/metrics" -> respondWithMetrics(exchange);
-        case "/healthz" -> respond(exchange, 200, TEXT, "ok\n");
-        case "/readyz" -> {
-          if (ready.getAsBoolean()) {
-            respond(exchange, 200, TEXT, "ok\n");
-          } else {
-            respond(exchange, 503, TEXT, "not ready\n");
-          }
+    try {
+      dispatch(exchange);
+    } catch (CutOff e) {
+      // The 200 and part of the text are out: end the connection without the last chunk, so the scraper
+      // sees a failed scrape rather than a short one (the JDK server closes it on a handler's exception).
+      LOG.warn("Scrape failed after the response began", e.getCause());
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      exchange.close();
+      throw e;
+    }
+    exchange.close();
+  }
+
+  private void dispatch(HttpExchange exchange) throws IOException {
+    String method = exchange.getRequestMethod();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+      respond(exchange, 405, TEXT, "method not allowed\n");
+      return;
+    }
+    switch (exchange.getRequestURI().getPath()) {
+      case "/metrics" -> respondWithMetrics(exchange);
+      case "/healthz" -> respond(exchange, 200, TEXT, "ok\n");
+      case "/readyz" -> {
+        if (ready.getAsBoolean()) {
+          respond(exchange, 200, TEXT, "ok\n");
+        } else {
+          respond(exchange, 503, TEXT, "not ready\n");
         }
-        default -> respond(exchange, 404, TEXT, "not found\n");
       }
+      default -> respond(exchange, 404, TEXT, "not found\n");
     }
   }
 
@@ -123,15 +148,80 @@ public final class MetricsServer implements AutoCloseable {
       respond(exchange, verdict.status(), TEXT, verdict.message());
       return;
     }
-    String body;
-    try {
-      body = scrape.get();
-    } catch (RuntimeException e) {
-      LOG.warn("Scrape failed", e);
-      respond(exchange, 500, TEXT, "scrape failed\n");
+    if (exchange.getRequestMethod().equals("HEAD")) {
+      exchange.getResponseHeaders().set("Content-Type", METRICS_CONTENT_TYPE);
+      exchange.sendResponseHeaders(200, -1);
       return;
     }
-    respond(exchange, 200, METRICS_CONTENT_TYPE, body);
+    Body body = new Body(exchange);
+    try {
+      scrape.writeTo(body);
+      body.finish();
+    } catch (IOException | RuntimeException e) {
+      if (body.committed()) {
+        throw new CutOff(e);
+      }
+      LOG.warn("Scrape failed", e);
+      respond(exchange, 500, TEXT, "scrape failed\n");
+    }
+  }
+
+  /** A scrape failed after its response began. */
+  private static final class CutOff extends IOException {
+    CutOff(Throwable cause) {
+      super(cause);
+    }
+  }
+
+  /**
+   * The 200 response's body: buffers the first {@link #BUFFERED_BYTES}, so a small scrape gets a
+   * Content-Length and a failing one a 500; then commits the headers and streams (chunked).
+   */
+  private static final class Body extends OutputStream {
+    private final HttpExchange exchange;
+    private final byte[] buffer = new byte[BUFFERED_BYTES];
+    private int buffered;
+    private OutputStream out; // set once the headers are sent
+
+    Body(HttpExchange exchange) {
+      this.exchange = exchange;
+    }
+
+    boolean committed() {
+      return out != null;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      if (out == null && buffered + length <= buffer.length) {
+        System.arraycopy(bytes, offset, buffer, buffered, length);
+        buffered += length;
+        return;
+      }
+      if (out == null) {
+        exchange.getResponseHeaders().set("Content-Type", METRICS_CONTENT_TYPE);
+        exchange.sendResponseHeaders(200, 0); // 0: chunked
+        out = new BufferedOutputStream(exchange.getResponseBody(), BUFFERED_BYTES);
+        out.write(buffer, 0, buffered);
+      }
+      out.write(bytes, offset, length);
+    }
+
+    /** Ends the response; the close is the exchange's (it writes the last chunk). */
+    void finish() throws IOException {
+      if (out == null) {
+        exchange.getResponseHeaders().set("Content-Type", METRICS_CONTENT_TYPE);
+        exchange.sendResponseHeaders(200, buffered == 0 ? -1 : buffered);
+        out = exchange.getResponseBody();
+        out.write(buffer, 0, buffered);
+      }
+      out.flush();
+    }
   }
 
   private static void respond(HttpExchange exchange, int status, String contentType, String body)

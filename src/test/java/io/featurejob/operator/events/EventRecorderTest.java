@@ -2,6 +2,7 @@ package io.featurejob.operator.events;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,17 +13,21 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.featurejob.operator.api.FeatureJob;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +51,7 @@ class EventRecorderTest {
 
   @AfterEach
   void stop() {
+    recorder.close();
     client.close();
     server.destroy();
   }
@@ -56,9 +62,86 @@ class EventRecorderTest {
     return job;
   }
 
+  /** The namespace's events once every recorder of this test has written what it was given. */
   List<Event> events() {
+    flush(recorder);
     return client.v1().events().inNamespace("ml").list().getItems().stream()
         .sorted(Comparator.comparing(e -> e.getMetadata().getName())).toList();
+  }
+
+  static void flush(EventRecorder r) {
+    try {
+      assertTrue(r.flush(Duration.ofSeconds(10)), "events written within 10 s");
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Requests the mock server received since the last call, as "METHOD path". */
+  List<String> requests() throws InterruptedException {
+    List<String> seen = new ArrayList<>();
+    RecordedRequest r;
+    while ((r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
+      seen.add(r.getMethod() + " " + r.getPath());
+    }
+    return seen;
+  }
+
+  @Test
+  void newEventCostsOneRequestAndARepeatOneMore() throws InterruptedException {
+    FeatureJob job = job("trip-features", "uid-1");
+    requests();
+    recorder.record(job, EventReason.RunFailed, "CapacityUnavailable: 0/3 nodes are available");
+    flush(recorder);
+    List<String> created = requests();
+    assertEquals(1, created.size(), created.toString());
+    assertTrue(created.get(0).startsWith("POST /api/v1/namespaces/ml/events"), created.toString());
+
+    clock.advance(Duration.ofSeconds(30));
+    recorder.record(job, EventReason.RunFailed, "CapacityUnavailable: 0/3 nodes are available");
+    flush(recorder);
+    List<String> repeated = requests();
+    assertEquals(1, repeated.size(), repeated.toString());
+    assertTrue(repeated.get(0).startsWith("PUT /api/v1/namespaces/ml/events/trip-features.runfailed."),
+        repeated.toString());
+    assertEquals(2, events().get(0).getCount());
+    assertEquals("2025-03-01T10:00:30Z", events().get(0).getLastTimestamp());
+  }
+
+  @Test
+  void recordReturnsAtOnceAndAFullQueueDropsWithAMetric() throws InterruptedException {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    // One write per minute: the first event is being written (or waiting its turn), two more wait, the rest drop.
+    EventRecorder slow = new EventRecorder(client, clock, "featurejob-operator-0", registry, 2, 1.0 / 60);
+    try {
+      for (int i = 0; i < 50; i++) {
+        long start = System.nanoTime();
+        slow.record(job("job-" + i, "uid-" + i), EventReason.RetryScheduled, "Retrying with back-off");
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "record() blocked");
+      }
+      // Accepted: the one being written, the one waiting for the rate limit, and up to two queued.
+      double dropped = registry.get("featurejob.events.dropped").counter().count();
+      assertTrue(dropped >= 46 && dropped <= 47, "dropped=" + dropped);
+      assertFalse(slow.flush(Duration.ofMillis(200)), "the rate limit holds the queued events");
+    } finally {
+      slow.close(Duration.ofMillis(100));
+    }
+    // Closing gives up on what is still waiting and counts it: every event is written or counted.
+    assertTrue(slow.flush(Duration.ZERO), "nothing pending after close");
+    assertEquals(1, events().size());
+    assertEquals(49, registry.get("featurejob.events.dropped").counter().count());
+  }
+
+  @Test
+  void closeWritesWhatIsQueued() {
+    EventRecorder r = new EventRecorder(client, clock, "featurejob-operator-0");
+    for (int i = 0; i < 5; i++) {
+      r.record(job("job-" + i, "uid-" + i), EventReason.RunStarted, "Started");
+    }
+    r.close(Duration.ofSeconds(10));
+    assertEquals(5, events().size());
+    r.record(job("late", "uid-late"), EventReason.RunStarted, "Started"); // after close: dropped, no throw
+    assertEquals(5, events().size());
   }
 
   @Test
@@ -162,36 +245,41 @@ class EventRecorderTest {
     other.setCount(5);
     client.v1().events().inNamespace("ml").resource(other).update();
 
-    new EventRecorder(client, clock, "featurejob-operator-1").record(job, EventReason.RetryScheduled,
-        "Retrying with back-off");
+    try (EventRecorder second = new EventRecorder(client, clock, "featurejob-operator-1")) {
+      // Its create meets 409: it reads the event and counts on.
+      second.record(job, EventReason.RetryScheduled, "Retrying with back-off");
+      flush(second);
+    }
 
     assertEquals(1, events().size());
     assertEquals(6, events().get(0).getCount());
   }
 
   @Test
-  void lostCreateRaceFallsBackToUpdate() {
-    FeatureJob job = job("trip-features", "uid-1");
-    EventRecorder other = new EventRecorder(client, Clock.fixed(T0, ZoneOffset.UTC), "featurejob-operator-1");
-    // Another replica creates the same event between our get and our create: our create gets 409.
-    clock.beforeNextRead(() -> other.record(job, EventReason.CapacityFallback, "Executors moved to OnDemand"));
-    recorder.record(job, EventReason.CapacityFallback, "Executors moved to OnDemand");
-
-    assertEquals(1, events().size());
-    assertEquals(2, events().get(0).getCount());
-  }
-
-  @Test
-  void lostUpdateRaceRereadsAndCountsBoth() {
+  void staleRepeatRereadsAndCountsEveryWriter() {
     FeatureJob job = job("trip-features", "uid-1");
     recorder.record(job, EventReason.MemoryEscalated, "Driver memory 2g -> 3g");
-    EventRecorder other = new EventRecorder(client, Clock.fixed(T0, ZoneOffset.UTC), "featurejob-operator-1");
-    // Another replica bumps the count between our get and our update: our stale update gets 409.
-    clock.beforeNextRead(() -> other.record(job, EventReason.MemoryEscalated, "Driver memory 2g -> 3g"));
+    flush(recorder);
+    try (EventRecorder other = new EventRecorder(client, Clock.fixed(T0, ZoneOffset.UTC), "featurejob-operator-1")) {
+      other.record(job, EventReason.MemoryEscalated, "Driver memory 2g -> 3g");
+      flush(other);
+    }
+    // Our repeat carries the resourceVersion of our own write: 409, then a read and an update.
     recorder.record(job, EventReason.MemoryEscalated, "Driver memory 2g -> 3g");
 
     assertEquals(1, events().size());
     assertEquals(3, events().get(0).getCount());
+  }
+
+  @Test
+  void expiredEventIsCreatedAgain() {
+    FeatureJob job = job("trip-features", "uid-1");
+    recorder.record(job, EventReason.RunFailed, "Timeout");
+    client.v1().events().inNamespace("ml").withName(events().get(0).getMetadata().getName()).delete();
+    recorder.record(job, EventReason.RunFailed, "Timeout"); // its PUT meets 404 (event TTL)
+
+    assertEquals(1, events().size());
+    assertEquals(1, events().get(0).getCount());
   }
 
   @Test
@@ -207,21 +295,17 @@ class EventRecorderTest {
     assertDoesNotThrow(() -> recorder.record(job, EventReason.RunFailed, "boom"));
     assertDoesNotThrow(() -> recorder.record(new FeatureJob(), EventReason.RunFailed, "no metadata"));
     assertDoesNotThrow(() -> recorder.record(null, EventReason.RunFailed, null));
+    flush(recorder);
+    recorder.close();
     noRetry.close();
   }
 
   /** A clock tests move by hand. */
   static final class MutableClock extends Clock {
     private Instant now;
-    private Runnable beforeNextRead;
 
     MutableClock(Instant start) {
       now = start;
-    }
-
-    /** Runs {@code action} once, on the next read of the time: a hook to interleave a concurrent writer. */
-    void beforeNextRead(Runnable action) {
-      beforeNextRead = action;
     }
 
     void advance(Duration d) {
@@ -230,11 +314,6 @@ class EventRecorderTest {
 
     @Override
     public Instant instant() {
-      Runnable action = beforeNextRead;
-      beforeNextRead = null;
-      if (action != null) {
-        action.run();
-      }
       return now;
     }
 

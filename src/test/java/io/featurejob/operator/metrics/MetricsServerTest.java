@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,7 @@ class MetricsServerTest {
   @CsvSource({
       "GET, /healthz, 200",
       "HEAD, /healthz, 200",
+      "HEAD, /metrics, 200",
       "GET, /nope, 404",
       "GET, /metricsfoo, 404",
       "POST, /metrics, 405",
@@ -90,7 +92,7 @@ class MetricsServerTest {
 
   @Test
   void failingScrapeIs500NotAHang() throws Exception {
-    MetricsServer broken = new MetricsServer("127.0.0.1", 0, () -> {
+    MetricsServer broken = new MetricsServer("127.0.0.1", 0, out -> {
       throw new IllegalStateException("boom");
     }, () -> true);
     broken.start();
@@ -99,6 +101,40 @@ class MetricsServerTest {
           URI.create("http://127.0.0.1:" + broken.port() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(500, response.statusCode());
+    } finally {
+      broken.stop();
+    }
+  }
+
+  @Test
+  void largeScrapeIsStreamedWhole() throws Exception {
+    for (int i = 0; i < 2000; i++) {
+      metrics.recordRunFinished("ml", "job-" + i, Outcome.Failed, null, null, Map.of());
+    }
+    String expected = metrics.scrape();
+    assertTrue(expected.length() > 2 * MetricsServer.BUFFERED_BYTES, "a scrape bigger than the buffer");
+    HttpResponse<String> response = get("/metrics");
+    assertEquals(200, response.statusCode());
+    assertTrue(response.headers().firstValue("Content-Length").isEmpty(), "streamed (chunked), not sized up front");
+    assertEquals(expected, response.body());
+    // A small one still carries its length.
+    assertTrue(get("/healthz").headers().firstValue("Content-Length").isPresent());
+  }
+
+  @Test
+  void scrapeFailingMidStreamIsNotAShortSuccess() throws Exception {
+    byte[] line = "featurejob_alerting{featurejob=\"x\",namespace=\"ml\"} 0\n".getBytes(StandardCharsets.UTF_8);
+    MetricsServer broken = new MetricsServer("127.0.0.1", 0, out -> {
+      for (int written = 0; written < 2 * MetricsServer.BUFFERED_BYTES; written += line.length) {
+        out.write(line);
+      }
+      throw new IllegalStateException("boom");
+    }, () -> true);
+    broken.start();
+    try {
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + broken.port() + "/metrics"))
+          .timeout(Duration.ofSeconds(10)).build();
+      assertThrows(IOException.class, () -> http.send(request, HttpResponse.BodyHandlers.ofString()));
     } finally {
       broken.stop();
     }
