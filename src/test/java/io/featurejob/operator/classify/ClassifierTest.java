@@ -196,15 +196,16 @@ class ClassifierTest {
   @Test
   void evidenceSaysWhatMatchedInHumanWords() {
     Classification oom = classifier.classify(Evidence.fromPods(failedDriver("OOMKilled", 137, null), List.of()));
-    assertEquals("driver container terminated: OOMKilled, exit 137", oom.evidence());
+    assertEquals("driver container terminated: OOMKilled, exit 137; evidence: none", oom.evidence());
     assertEquals(137, oom.exitCode());
 
     Classification spot = classifier.classify(Evidence.fromPods(disruptedDriver("TerminationByKubelet"), List.of()));
-    assertEquals("driver pod has condition DisruptionTarget: TerminationByKubelet", spot.evidence());
+    assertEquals("driver pod has condition DisruptionTarget: TerminationByKubelet; evidence: none", spot.evidence());
     assertEquals("Pod was terminated in response to imminent node shutdown.", spot.message());
 
     Classification psql = classifier.classify(Evidence.fromPods(failedDriver("Error", 1, FIELD_PSQL), List.of()));
-    assertEquals("driver container termination message contains \"permission denied\"", psql.evidence());
+    assertEquals("driver container termination message contains \"permission denied\"; evidence: log tail only",
+        psql.evidence());
 
     Classification bare = classifier.classify(Evidence.fromMessage(FIELD_PSQL));
     assertEquals("message contains \"permission denied\"", bare.evidence());

@@ -42,9 +42,10 @@ class ClassifyCommandTest {
     assertTrue(r.out().contains("transient: no\n"), r.out());
     assertTrue(r.out().contains("rule:      builtin:permission-denied\n"), r.out());
     assertTrue(r.out().contains(
-        "evidence:  driver container termination message contains \"permission denied\"\n"), r.out());
+        "evidence:  driver container termination message contains \"permission denied\"; evidence: log tail only\n"),
+        r.out());
     assertTrue(r.out().contains("exit code: 1\n"), r.out());
-    assertTrue(r.out().contains("PSQLException: ERROR: permission denied for relation trips"), r.out());
+    assertTrue(r.out().contains("PSQLException: ERROR: permission denied for table trips"), r.out());
     assertFalse(r.out().contains("s3cr3t-pw"), "the password in the log is redacted: " + r.out());
   }
 
