@@ -216,8 +216,8 @@ class ClassifierTest {
         .addToConditions(condition("DisruptionTarget", "True", "DeletionByTaintManager", "Taint manager: deleting"))
         .endStatus().build();
     Classification viaExecutor = classifier.classify(Evidence.fromPods(lostTask, List.of(evicted)));
-    assertEquals("executor trips-exec-2 pod has condition DisruptionTarget: DeletionByTaintManager",
-        viaExecutor.evidence());
+    assertEquals("executor trips-exec-2 pod has condition DisruptionTarget: DeletionByTaintManager;"
+        + " evidence: log tail only", viaExecutor.evidence());
     assertEquals(1, viaExecutor.exitCode(), "the exit code is always the driver's");
 
     Classification unmatched = classifier.classify(Evidence.fromPods(driver("Failed").build(), List.of()));
