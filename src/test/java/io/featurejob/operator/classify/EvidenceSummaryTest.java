@@ -16,10 +16,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * wording (log4j2 pattern {@code yy/MM/dd HH:mm:ss LEVEL Class: message}, as in the captured corpus
  * under demo/spark-corpus); SparkCorpusClassificationTest runs the summarizer on the real logs.
  */
-class EvidenceSummaryTest {
+public class EvidenceSummaryTest {
 
   /** The shape of a PySpark JDBC read refused by Postgres: the traceback, Java frames, the shutdown hook. */
-  static final String PY4J_PERMISSION_DENIED = String.join("\n",
+  public static final String PY4J_PERMISSION_DENIED = String.join("\n",
       "25/03/01 10:02:39 INFO DAGScheduler: Job 0 failed: load at NativeMethodAccessorImpl.java:0",
       "Traceback (most recent call last):",
       "  File \"/opt/app/features.py\", line 41, in <module>",
