@@ -22,6 +22,8 @@ public record Evidence(PodFacts driver, List<PodFacts> executors) {
 
   /** The pod's condition type that Kubernetes sets when it is about to disrupt the pod. */
   public static final String DISRUPTION_TARGET = "DisruptionTarget";
+  /** The driver pod's Spark container (spark.DriverPodBuilder.CONTAINER_NAME). */
+  static final String DRIVER_CONTAINER = "spark-kubernetes-driver";
 
   public Evidence {
     Objects.requireNonNull(driver, "driver");
@@ -57,6 +59,17 @@ public record Evidence(PodFacts driver, List<PodFacts> executors) {
       summarized.add(executor.withLogsSummarized());
     }
     return new Evidence(driver.withLogsSummarized(), summarized);
+  }
+
+  /**
+   * Evidence of a driver pod whose Spark container terminated with {@code exitCode} (reason Error)
+   * and this termination message, as the kubelet reports it.
+   */
+  public static Evidence fromDriverExit(int exitCode, String terminationMessage) {
+    ContainerFacts container = new ContainerFacts(
+        DRIVER_CONTAINER, false, null, null, "Error", exitCode, terminationMessage);
+    return new Evidence(
+        new PodFacts(Role.Driver, null, "Failed", null, null, List.of(), List.of(container)), List.of());
   }
 
   /** The driver first, then the executors: the order in which rules look at pods. */

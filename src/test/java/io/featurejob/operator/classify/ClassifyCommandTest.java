@@ -98,6 +98,26 @@ class ClassifyCommandTest {
   }
 
   @Test
+  void classifiesAWholeDriverLogThroughItsSummary(@TempDir Path dir) throws IOException {
+    Path log = Files.writeString(dir.resolve("driver.log"), EvidenceSummaryTest.PY4J_PERMISSION_DENIED);
+    Result r = run("", "--driver-log", log.toString(), "--exit-code", "1");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("class:     PermissionDenied\n"), r.out());
+    assertTrue(r.out().contains("evidence:  driver container termination message contains \"permission denied\"\n"),
+        "a summary, so no note: " + r.out());
+    assertTrue(r.out().contains("exit code: 1\n"), r.out());
+    assertTrue(r.out().endsWith("summary (the driver's termination message):\n"
+        + "  featurejob-evidence/v1 exit=1\n"
+        + "  Traceback (most recent call last):\n"
+        + "  py4j.protocol.Py4JJavaError: An error occurred while calling o51.jdbc.\n"
+        + "  : org.postgresql.util.PSQLException: ERROR: permission denied for table trips\n"), r.out());
+
+    Result sigterm = run("", "--driver-log", log.toString(), "--exit-code", "143");
+    assertTrue(sigterm.out().contains("exit code: 143\n"), sigterm.out());
+    assertTrue(sigterm.out().contains("featurejob-evidence/v1 exit=143 (SIGTERM)"), sigterm.out());
+  }
+
+  @Test
   void helpPrintsUsage() {
     Result r = run("", "--help");
     assertEquals(0, r.code());
@@ -107,8 +127,12 @@ class ClassifyCommandTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       flag with equals sign      | --rules=x                                | unknown argument '--rules=x'
-      nothing at all             |                                          | give exactly one of --pod, --message, --stdin
-      two inputs                 | --message a --stdin                      | give exactly one of --pod, --message, --stdin
+      nothing at all             |                                          | give exactly one of --pod, --message, --stdin, --driver-log
+      two inputs                 | --message a --stdin                      | give exactly one of --pod, --message, --stdin, --driver-log
+      exit code without a log    | --message a --exit-code 1                | --exit-code goes with --driver-log
+      exit code not a number     | --driver-log x --exit-code one           | --exit-code needs a number, got 'one'
+      exit code of a success     | --driver-log x --exit-code 0             | --exit-code must be a failed process's exit code
+      missing driver log         | --driver-log /nonexistent/driver.log     | cannot read input
       missing value              | --message                                | --message needs a value
       unknown flag               | --verbose --message a                    | unknown argument '--verbose'
       missing pod file           | --pod /nonexistent/pod.json              | cannot read input
