@@ -31,7 +31,8 @@ import java.util.Set;
  * thread ...}) with its message and its {@code Caused by:} chain; the last Python traceback's
  * exception lines (with the Java exception Py4J wraps in it); Spark's {@code Job aborted due to
  * stage failure:} reason; ERROR-level log lines with their message lines; the last few other lines.
- * Stack frames, {@code ... N more}, INFO/DEBUG lines and Spark's shutdown-hook lines never count. At
+ * Stack frames, Python frames and code lines, {@code ... N more}, INFO/DEBUG lines and Spark's
+ * shutdown-hook lines never count. At
  * most {@value #MAX_BYTES} bytes of UTF-8 (the kubelet's termination message limit), never a split
  * character.
  *
@@ -56,7 +57,7 @@ public final class EvidenceSummary {
   static final int MAX_EXCEPTION_LINES = 24;
   static final int MAX_ERROR_BLOCKS = 12;
   static final int MAX_ERROR_BLOCK_LINES = 6;
-  static final int LAST_LINES = 5;
+  static final int LAST_LINES = 8;
   static final String CUT = "...";
 
   private static final String UNCAUGHT = "Exception in thread \"";
@@ -193,7 +194,7 @@ public final class EvidenceSummary {
       String line = lines.get(i);
       int level = levelEnd(line);
       boolean logged = level >= 0 && (isErrorLevel(line, level) || isInfoOrDebug(line));
-      if (!logged && !isNoise(line) && !seen.contains(key(line)) && !isLink(line)) {
+      if (!logged && !isNoise(lines, i) && !seen.contains(key(line)) && !isLink(line)) {
         last.add(0, line);
       }
     }
@@ -217,7 +218,7 @@ public final class EvidenceSummary {
       if (levelEnd(line) >= 0 || line.startsWith(UNCAUGHT) || line.trim().equals(TRACEBACK)) {
         return;
       }
-      if (isNoise(line) || isLink(line)) {
+      if (isNoise(lines, i) || isLink(line)) {
         continue;
       }
       appendLine(out, budget, seen, line);
@@ -247,16 +248,26 @@ public final class EvidenceSummary {
   }
 
   /**
-   * Frames, {@code ... N more}, code lines of a traceback (all indented), blank lines, Spark's
-   * shutdown-hook lines and the "Driver stacktrace:" header.
+   * Stack frames ({@code at ...}, {@code ... N more}, {@code ... N common frames omitted}), a Python
+   * frame ({@code File "..."}) and the code line under it, caret markers, blank lines, lone brackets,
+   * Spark's shutdown-hook lines and the "Driver stacktrace:" header. Other indented lines are kept:
+   * YARN diagnostics, JSON error bodies and quoted messages are indented too.
    */
-  static boolean isNoise(String line) {
-    if (line.isEmpty() || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+  static boolean isNoise(List<String> lines, int i) {
+    String line = lines.get(i);
+    if (isNoise(line)) {
       return true;
     }
+    boolean indented = line.charAt(0) == ' ' || line.charAt(0) == '\t';
+    return indented && i > 0 && lines.get(i - 1).trim().startsWith("File \"");
+  }
+
+  static boolean isNoise(String line) {
     String t = line.trim();
-    if (t.isEmpty() || t.equals("Driver stacktrace:") || (t.startsWith("... ") && t.endsWith(" more"))
-        || (t.startsWith("at ") && t.endsWith(")"))) {
+    if (t.length() <= 2 || t.equals("Driver stacktrace:") || t.startsWith("File \"")
+        || (t.startsWith("at ") && t.endsWith(")"))
+        || (t.startsWith("... ") && (t.endsWith(" more") || t.endsWith(" omitted")))
+        || isMarkers(t)) {
       return true;
     }
     for (String noise : SHUTDOWN_NOISE) {
@@ -265,6 +276,17 @@ public final class EvidenceSummary {
       }
     }
     return false;
+  }
+
+  /** Python's "^^^^" and "~~~^^" lines under a code line. */
+  private static boolean isMarkers(String t) {
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c != '^' && c != '~' && c != ' ') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isLink(String line) {

@@ -89,6 +89,7 @@ public class EvidenceSummaryTest {
         "featurejob-evidence/v1 exit=1",
         "25/03/01 10:02:31 ERROR TaskSchedulerImpl: Lost executor 1 on 10.1.2.3:",
         "The executor with id 1 exited with exit code 137(SIGKILL, possible container OOM).",
+        "\t container name: spark-kubernetes-executor",
         "25/03/01 10:02:33 WARN TaskSetManager: Lost task 3.0 in stage 2.0 (TID 11)",
         ""), EvidenceSummary.summarize(log, 1));
   }
