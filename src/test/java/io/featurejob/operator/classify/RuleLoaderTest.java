@@ -38,6 +38,7 @@ class RuleLoaderTest {
         "builtin:unschedulable-message",
         "builtin:permission-denied",
         "builtin:authentication-failed",
+        "builtin:refused-by-database-or-store",
         "builtin:missing-dependency",
         "builtin:spark-configuration",
         "builtin:job-timed-out",
