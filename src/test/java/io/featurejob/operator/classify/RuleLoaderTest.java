@@ -42,6 +42,7 @@ class RuleLoaderTest {
         "builtin:missing-dependency",
         "builtin:spark-configuration",
         "builtin:job-timed-out",
+        "builtin:driver-killed-by-signal",
         "builtin:spark-task-failure",
         "builtin:analysis-exception",
         "builtin:python-traceback",
