@@ -62,7 +62,7 @@ class ClassifyCommandTest {
 
   @ParameterizedTest(name = "--message {0}")
   @CsvSource(delimiter = '|', textBlock = """
-      PSQLException: ERROR: permission denied for relation trips                       | PermissionDenied    | no
+      PSQLException: ERROR: permission denied for table trips                       | PermissionDenied    | no
       aws_api_error_code:InsufficientInstanceCapacity                                  | CapacityUnavailable | yes
       java.lang.OutOfMemoryError: GC overhead limit exceeded                           | OutOfMemory         | no
       something odd happened                                                           | Unknown             | no
@@ -90,8 +90,8 @@ class ClassifyCommandTest {
   @Test
   void extraRulesComeFirst(@TempDir Path dir) throws IOException {
     Path rules = dir.resolve("rules.yaml");
-    Files.writeString(rules, "- {name: pg-role, class: ConfigError, messagePatterns: ['permission denied for relation']}\n");
-    Result r = run("", "--rules", rules.toString(), "--message", ClassifierTest.FIELD_PSQL);
+    Files.writeString(rules, "- {name: pg-role, class: ConfigError, messagePatterns: ['permission denied for table']}\n");
+    Result r = run("", "--rules", rules.toString(), "--message", "PSQLException: ERROR: permission denied for table trips");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("class:     ConfigError\n"), r.out());
     assertTrue(r.out().contains("rule:      pg-role\n"), r.out());
