@@ -185,7 +185,7 @@ final class SparkLogs {
    * The end of the log of a PySpark job whose JDBC load threw {@code javaException} (e.g.
    * "org.postgresql.util.PSQLException: ERROR: permission denied for table trips"), as the real run
    * printed it: the traceback, Py4J's error, the exception and 30 Java frames, a blank line and 12
-   * lines of Spark's shutdown hook. The exception is 44 lines and about 3 KiB before the end, out of
+   * lines of Spark's shutdown hook. 43 lines (about 3.4 KiB) follow the exception, out of
    * reach of the kubelet's FallbackToLogsOnError tail.
    */
   static String pysparkJdbcLoadFailed(Instant now, String javaException) {

@@ -111,7 +111,7 @@ class SimulatedKubeletTest {
 
   @Test
   void failingDriverShowsExitCodeAndTheSummaryOfItsLog() {
-    // The revoked permission as the real run prints it: the exception ~44 lines and ~3 KiB before the end.
+    // The revoked permission as the real run prints it: 43 lines (~3.4 KiB) follow the exception.
     String log = SparkLogs.pysparkJdbcLoadFailed(Instant.parse("2025-03-01T10:02:40Z"), Stories.PERMISSION_DENIED);
     assertFalse(PodStatuses.fallbackToLogs(log).contains("permission denied"), "out of the kubelet's tail's reach");
     kubelet.script(JOB, always(failAfter(SHORT, 1, log)));
