@@ -64,8 +64,12 @@ public final class EvidenceSummary {
   private static final String TRACEBACK = "Traceback (most recent call last):";
   private static final String STAGE_FAILURE = "Job aborted due to stage failure:";
 
-  /** Lines Spark prints while it shuts down, whatever their level: never evidence. */
+  /**
+   * Lines Spark prints on every run, whatever their level, mostly while it shuts down: never
+   * evidence (seen in every case of the captured corpus, demo/spark-corpus).
+   */
   private static final String[] SHUTDOWN_NOISE = {
+    "NativeCodeLoader: Unable to load native-hadoop library",
     "Invoking stop() from shutdown hook",
     "ShutdownHookManager",
     "Shutdown hook called",
