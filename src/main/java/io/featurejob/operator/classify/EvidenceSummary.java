@@ -153,10 +153,10 @@ public final class EvidenceSummary {
       }
     }
     if (uncaught >= 0) {
-      appendBlock(out, budget, seen, lines, uncaught, MAX_EXCEPTION_LINES);
+      appendBlock(out, budget, seen, lines, uncaught, MAX_EXCEPTION_LINES, true);
     }
 
-    // 2. The last Python traceback: its exception lines (the frames and code lines are indented).
+    // 2. The last Python traceback: its exception lines (not the header, frames or code lines).
     int traceback = -1;
     for (int i = lines.size() - 1; i >= 0 && traceback < 0; i--) {
       if (lines.get(i).trim().equals(TRACEBACK)) {
@@ -164,7 +164,7 @@ public final class EvidenceSummary {
       }
     }
     if (traceback >= 0) {
-      appendBlock(out, budget, seen, lines, traceback, MAX_EXCEPTION_LINES);
+      appendBlock(out, budget, seen, lines, traceback, MAX_EXCEPTION_LINES, false);
     }
 
     // 3. The line with Spark's reason for aborting the job, unless a line above already carries it.
@@ -187,7 +187,7 @@ public final class EvidenceSummary {
       int level = levelEnd(line);
       if (level >= 0 && isErrorLevel(line, level) && !isNoise(line)
           && errorMessages.add(line.substring(level).trim())) {
-        appendBlock(out, budget, seen, lines, i, MAX_ERROR_BLOCK_LINES);
+        appendBlock(out, budget, seen, lines, i, MAX_ERROR_BLOCK_LINES, true);
         blocks++;
       }
     }
@@ -198,7 +198,8 @@ public final class EvidenceSummary {
       String line = lines.get(i);
       int level = levelEnd(line);
       boolean logged = level >= 0 && (isErrorLevel(line, level) || isInfoOrDebug(line));
-      if (!logged && !isNoise(lines, i) && !seen.contains(key(line)) && !isLink(line)) {
+      if (!logged && !isNoise(lines, i) && !seen.contains(key(line)) && !isLink(line)
+          && !line.trim().equals(TRACEBACK)) {
         last.add(0, line);
       }
     }
@@ -213,9 +214,11 @@ public final class EvidenceSummary {
    * {@code Caused by:} lines, Py4J's {@code : java.Exception} line. The block ends at the next
    * log line with a level or the next exception header; frames and noise inside it are skipped.
    */
-  private static void appendBlock(
-      StringBuilder out, int[] budget, Set<String> seen, List<String> lines, int start, int maxLines) {
-    appendLine(out, budget, seen, lines.get(start));
+  private static void appendBlock(StringBuilder out, int[] budget, Set<String> seen, List<String> lines,
+      int start, int maxLines, boolean withHead) {
+    if (withHead) {
+      appendLine(out, budget, seen, lines.get(start));
+    }
     int kept = 1;
     for (int i = start + 1; i < lines.size() && kept < maxLines; i++) {
       String line = lines.get(i);

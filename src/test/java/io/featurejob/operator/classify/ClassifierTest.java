@@ -163,9 +163,10 @@ class ClassifierTest {
         row("AnalysisException", failedDriver("Error", 1, "pyspark.errors.exceptions.captured.AnalysisException: "
                 + "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column with name `fare` cannot be resolved."),
             List.of(), FailureClass.UserCodeError, "builtin:analysis-exception", null),
+        // The evidence summary keeps a traceback's exception line, not its header.
         row("Python traceback", failedDriver("Error", 1, "Traceback (most recent call last):\n"
                 + "  File \"/opt/app/features.py\", line 12, in <module>\n    run()\nKeyError: 'fare'"),
-            List.of(), FailureClass.UserCodeError, "builtin:python-traceback", null),
+            List.of(), FailureClass.UserCodeError, "builtin:exception", null),
         row("Java exception", failedDriver("Error", 1, "Exception in thread \"main\" java.lang.NullPointerException: "
                 + "Cannot invoke \"String.length()\""),
             List.of(), FailureClass.UserCodeError, "builtin:exception", null),

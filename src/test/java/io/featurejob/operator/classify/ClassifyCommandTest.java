@@ -108,7 +108,6 @@ class ClassifyCommandTest {
     assertTrue(r.out().contains("exit code: 1\n"), r.out());
     assertTrue(r.out().endsWith("summary (the driver's termination message):\n"
         + "  featurejob-evidence/v1 exit=1\n"
-        + "  Traceback (most recent call last):\n"
         + "  py4j.protocol.Py4JJavaError: An error occurred while calling o51.jdbc.\n"
         + "  : org.postgresql.util.PSQLException: ERROR: permission denied for table trips\n"), r.out());
 

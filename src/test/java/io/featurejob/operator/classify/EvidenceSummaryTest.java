@@ -42,7 +42,6 @@ public class EvidenceSummaryTest {
   void py4jTracebackKeepsTheWrappedJavaExceptionAndDropsFramesAndShutdown() {
     assertEquals(String.join("\n",
         "featurejob-evidence/v1 exit=1",
-        "Traceback (most recent call last):",
         "py4j.protocol.Py4JJavaError: An error occurred while calling o51.jdbc.",
         ": org.postgresql.util.PSQLException: ERROR: permission denied for table trips",
         ""), EvidenceSummary.summarize(PY4J_PERMISSION_DENIED, 1));
@@ -117,7 +116,7 @@ public class EvidenceSummaryTest {
         "  File \"a.py\", line 3, in <module>",
         "MemoryError");
     String summary = EvidenceSummary.summarize(log, 1);
-    assertTrue(summary.startsWith("featurejob-evidence/v1 exit=1\nTraceback (most recent call last):\nMemoryError\n"),
+    assertTrue(summary.startsWith("featurejob-evidence/v1 exit=1\nMemoryError\n"),
         summary);
     assertFalse(summary.contains("During handling"), summary);
   }

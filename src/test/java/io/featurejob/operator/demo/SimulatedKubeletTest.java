@@ -122,7 +122,6 @@ class SimulatedKubeletTest {
     assertEquals("Error", terminated.getReason());
     assertEquals(1, terminated.getExitCode());
     assertEquals("featurejob-evidence/v1 exit=1\n"
-        + "Traceback (most recent call last):\n"
         + "py4j.protocol.Py4JJavaError: An error occurred while calling o37.load.\n"
         + ": org.postgresql.util.PSQLException: ERROR: permission denied for table trips\n", terminated.getMessage());
     assertEquals("PodFailed", condition(failed, "Ready").getReason());
