@@ -23,6 +23,10 @@ public final class Classifier {
 
   public static final String NON_ZERO_EXIT_RULE = "builtin:non-zero-exit";
   public static final String UNMATCHED_RULE = "builtin:unmatched";
+  /** Evidence note: the driver failed without a summary; rules saw the kubelet's log tail. */
+  public static final String LOG_TAIL_ONLY = "evidence: log tail only";
+  /** Evidence note: the driver failed and left no text at all. */
+  public static final String NO_EVIDENCE = "evidence: none";
   /** User rules may not use this prefix, so a status always tells built-in from configured rules. */
   public static final String BUILTIN_PREFIX = "builtin:";
 
@@ -71,13 +75,21 @@ public final class Classifier {
     return rules;
   }
 
-  public Classification classify(Evidence evidence) {
+  /**
+   * Classifies an attempt. Raw logs in termination messages are first reduced to their
+   * {@link EvidenceSummary} (see {@link Evidence#withLogsSummarized()}); when the driver failed
+   * without a summary of its own, the evidence says so: {@value #LOG_TAIL_ONLY} (the kubelet's
+   * log tail was all there was) or {@value #NO_EVIDENCE} (not even that).
+   */
+  public Classification classify(Evidence raw) {
+    Evidence evidence = raw.withLogsSummarized();
+    String note = evidenceNote(raw.driver());
     Integer exitCode = evidence.driver().mainContainer().map(ContainerFacts::exitCode).orElse(null);
     for (RuleMatcher matcher : matchers) {
       for (PodFacts pod : evidence.pods()) {
         Optional<RuleMatcher.Match> match = matcher.match(pod);
         if (match.isPresent()) {
-          return fromMatch(match.get(), evidence, exitCode);
+          return fromMatch(match.get(), evidence, exitCode, note);
         }
       }
     }
@@ -91,21 +103,22 @@ public final class Classifier {
       return new Classification(
           FailureClass.UserCodeError,
           NON_ZERO_EXIT_RULE,
-          driver.containerLabel(c) + " " + c.describeState(),
-          Redactor.redact(message),
+          withNote(driver.containerLabel(c) + " " + c.describeState(), note),
+          Redactor.redact(withoutMarker(message)),
           exitCode,
           null);
     }
     return new Classification(
         FailureClass.Unknown,
         UNMATCHED_RULE,
-        "no rule matched" + describe(driver),
-        Redactor.redact(driver.bestMessage().orElse(null)),
+        withNote("no rule matched" + describe(driver), note),
+        Redactor.redact(withoutMarker(driver.bestMessage().orElse(null))),
         exitCode,
         null);
   }
 
-  private static Classification fromMatch(RuleMatcher.Match match, Evidence evidence, Integer exitCode) {
+  private static Classification fromMatch(
+      RuleMatcher.Match match, Evidence evidence, Integer exitCode, String note) {
     ClassificationRule rule = match.rule();
     String message = match.message();
     if (!Evidence.notBlank(message)) {
@@ -122,10 +135,43 @@ public final class Classifier {
     return new Classification(
         rule.failureClass(),
         rule.name(),
-        Redactor.redact(String.join("; ", match.facts())),
-        Redactor.redact(message),
+        Redactor.redact(withNote(String.join("; ", match.facts()), note)),
+        Redactor.redact(withoutMarker(message)),
         exitCode,
         target);
+  }
+
+  /**
+   * How much the driver left behind when it failed: null when its entrypoint wrote a summary (or it
+   * did not fail), else {@value #LOG_TAIL_ONLY} or {@value #NO_EVIDENCE}.
+   */
+  static String evidenceNote(PodFacts driver) {
+    Optional<ContainerFacts> main = driver.mainContainer();
+    if (main.isEmpty() || main.get().exitCode() == null || main.get().exitCode() == 0) {
+      return null;
+    }
+    String message = main.get().terminatedMessage();
+    if (!Evidence.notBlank(message)) {
+      return NO_EVIDENCE;
+    }
+    return EvidenceSummary.isSummary(message) ? null : LOG_TAIL_ONLY;
+  }
+
+  private static String withNote(String facts, String note) {
+    if (note == null) {
+      return facts;
+    }
+    return facts == null || facts.isEmpty() ? note : facts + "; " + note;
+  }
+
+  /** A summary's first line (marker and exit code) says nothing a status does not already show. */
+  static String withoutMarker(String message) {
+    if (!EvidenceSummary.isSummary(message)) {
+      return message;
+    }
+    int lineEnd = message.indexOf('\n');
+    String rest = lineEnd < 0 ? "" : message.substring(lineEnd + 1).strip();
+    return rest.isEmpty() ? null : rest;
   }
 
   /** The main container if it exited non-zero, else any (init) container that did. */

@@ -20,7 +20,7 @@ import java.util.Map;
  * so users can test their own rules before putting them into the operator config.
  *
  * <pre>
- * classify [--rules FILE] (--pod FILE | --message TEXT | --stdin)
+ * classify [--rules FILE] (--pod FILE | --message TEXT | --stdin | --driver-log FILE [--exit-code N])
  * </pre>
  *
  * Exit codes: 0 classified, 2 bad usage or unreadable input.
@@ -32,15 +32,22 @@ public final class ClassifyCommand {
   public static final int USAGE = 2;
 
   static final String HELP = """
-      Usage: featurejob-operator classify [--rules FILE] (--pod FILE | --message TEXT | --stdin)
+      Usage: featurejob-operator classify [--rules FILE]
+                 (--pod FILE | --message TEXT | --stdin | --driver-log FILE [--exit-code N])
 
-      Shows the failure class the operator gives a failed Spark driver pod or an error message.
+      Shows the failure class the operator gives a failed Spark driver pod, a driver's log or an
+      error message.
 
         --pod FILE      a driver pod as JSON or YAML (kubectl get pod NAME -o json), or a List of
                         pods (kubectl get pods -l featurejob.io/run=RUN -o json): the pod labelled
                         spark-role=driver (else the first) is the driver, the others its executors
         --message TEXT  an error message, treated as the driver's termination message
         --stdin         read a pod, a List of pods or a plain message from standard input
+        --driver-log FILE
+                        a driver's whole log (kubectl logs POD > FILE): classified as in a cluster,
+                        through the summary the driver's entrypoint writes to its termination
+                        message when spark-submit exits N; the summary is printed too
+        --exit-code N   spark-submit's exit code for --driver-log (default 1; 143 = SIGTERM)
         --rules FILE    extra rules (YAML or JSON list) tried before the built-in ones
         --help          this text
 
@@ -57,6 +64,8 @@ public final class ClassifyCommand {
     String rulesFile = null;
     String podFile = null;
     String message = null;
+    String driverLog = null;
+    String exitCodeText = null;
     boolean fromStdin = false;
     int inputs = 0;
     for (int i = 0; i < args.length; i++) {
@@ -66,18 +75,19 @@ public final class ClassifyCommand {
           out.print(HELP);
           return OK;
         }
-        case "--rules", "--pod", "--message" -> {
+        case "--rules", "--pod", "--message", "--driver-log", "--exit-code" -> {
           if (i + 1 >= args.length) {
             return usage(err, arg + " needs a value");
           }
           String value = args[++i];
-          if (arg.equals("--rules")) {
-            rulesFile = value;
-          } else if (arg.equals("--pod")) {
-            podFile = value;
-            inputs++;
-          } else {
-            message = value;
+          switch (arg) {
+            case "--rules" -> rulesFile = value;
+            case "--pod" -> podFile = value;
+            case "--message" -> message = value;
+            case "--driver-log" -> driverLog = value;
+            default -> exitCodeText = value;
+          }
+          if (!arg.equals("--rules") && !arg.equals("--exit-code")) {
             inputs++;
           }
         }
@@ -91,7 +101,21 @@ public final class ClassifyCommand {
       }
     }
     if (inputs != 1) {
-      return usage(err, "give exactly one of --pod, --message, --stdin");
+      return usage(err, "give exactly one of --pod, --message, --stdin, --driver-log");
+    }
+    int exitCode = 1;
+    if (exitCodeText != null) {
+      if (driverLog == null) {
+        return usage(err, "--exit-code goes with --driver-log");
+      }
+      try {
+        exitCode = Integer.parseInt(exitCodeText);
+      } catch (NumberFormatException e) {
+        return usage(err, "--exit-code needs a number, got '" + exitCodeText + "'");
+      }
+      if (exitCode < 1 || exitCode > 255) {
+        return usage(err, "--exit-code must be a failed process's exit code, 1 to 255");
+      }
     }
 
     Classifier classifier;
@@ -104,8 +128,12 @@ public final class ClassifyCommand {
     }
 
     Evidence evidence;
+    String summary = null;
     try {
-      if (message != null) {
+      if (driverLog != null) {
+        summary = EvidenceSummary.summarize(EvidenceSummary.readTail(driverLog, EvidenceSummary.MAX_INPUT_BYTES), exitCode);
+        evidence = Evidence.fromDriverExit(exitCode, summary);
+      } else if (message != null) {
         evidence = Evidence.fromMessage(message);
       } else if (podFile != null) {
         evidence = podEvidence(Files.readString(Path.of(podFile), StandardCharsets.UTF_8), podFile);
@@ -120,6 +148,10 @@ public final class ClassifyCommand {
     }
 
     print(classifier.classify(evidence), out);
+    if (summary != null) {
+      out.println("summary (the driver's termination message):");
+      out.print(Redactor.scrub(summary).indent(2));
+    }
     return OK;
   }
 

@@ -22,6 +22,8 @@ public record Evidence(PodFacts driver, List<PodFacts> executors) {
 
   /** The pod's condition type that Kubernetes sets when it is about to disrupt the pod. */
   public static final String DISRUPTION_TARGET = "DisruptionTarget";
+  /** The driver pod's Spark container (spark.DriverPodBuilder.CONTAINER_NAME). */
+  static final String DRIVER_CONTAINER = "spark-kubernetes-driver";
 
   public Evidence {
     Objects.requireNonNull(driver, "driver");
@@ -43,6 +45,31 @@ public record Evidence(PodFacts driver, List<PodFacts> executors) {
   /** Evidence that is nothing but a message, as if it were the driver's termination message. */
   public static Evidence fromMessage(String message) {
     return new Evidence(PodFacts.ofMessage(message), List.of());
+  }
+
+  /**
+   * The same evidence with every raw log in a failed container's termination message (the kubelet's
+   * FallbackToLogsOnError tail, or another engine's output) replaced by its {@link EvidenceSummary},
+   * as the driver entrypoint would have written it: stack frames and shutdown chatter then never
+   * decide the class. Summaries and messages of containers that exited 0 stay as they are.
+   */
+  public Evidence withLogsSummarized() {
+    List<PodFacts> summarized = new ArrayList<>(executors.size());
+    for (PodFacts executor : executors) {
+      summarized.add(executor.withLogsSummarized());
+    }
+    return new Evidence(driver.withLogsSummarized(), summarized);
+  }
+
+  /**
+   * Evidence of a driver pod whose Spark container terminated with {@code exitCode} (reason Error)
+   * and this termination message, as the kubelet reports it.
+   */
+  public static Evidence fromDriverExit(int exitCode, String terminationMessage) {
+    ContainerFacts container = new ContainerFacts(
+        DRIVER_CONTAINER, false, null, null, "Error", exitCode, terminationMessage);
+    return new Evidence(
+        new PodFacts(Role.Driver, null, "Failed", null, null, List.of(), List.of(container)), List.of());
   }
 
   /** The driver first, then the executors: the order in which rules look at pods. */
@@ -107,6 +134,14 @@ public record Evidence(PodFacts driver, List<PodFacts> executors) {
       }
       return new PodFacts(
           role, name, status.getPhase(), status.getReason(), status.getMessage(), conditions, containers);
+    }
+
+    PodFacts withLogsSummarized() {
+      List<ContainerFacts> summarized = new ArrayList<>(containers.size());
+      for (ContainerFacts c : containers) {
+        summarized.add(c.withLogSummarized());
+      }
+      return new PodFacts(role, podName, phase, reason, message, conditions, summarized);
     }
 
     static PodFacts ofMessage(String message) {
@@ -244,6 +279,20 @@ public record Evidence(PodFacts driver, List<PodFacts> executors) {
       }
       return new ContainerFacts(
           status.getName(), init, waitingReason, waitingMessage, terminatedReason, exitCode, terminatedMessage);
+    }
+
+    /** True when it exited non-zero and its termination message is a raw log, not an {@link EvidenceSummary}. */
+    public boolean failedWithRawLog() {
+      return exitCode != null && exitCode != 0 && notBlank(terminatedMessage)
+          && !EvidenceSummary.isSummary(terminatedMessage);
+    }
+
+    ContainerFacts withLogSummarized() {
+      if (!failedWithRawLog()) {
+        return this;
+      }
+      return new ContainerFacts(name, init, waitingReason, waitingMessage, terminatedReason, exitCode,
+          EvidenceSummary.summarize(terminatedMessage, exitCode));
     }
 
     /** "terminated: OOMKilled, exit 137" or "waiting: ImagePullBackOff" or "running". */

@@ -1,6 +1,8 @@
 package io.featurejob.operator.demo;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * What one simulated Spark driver does once its executors run. Durations count from the moment
@@ -11,8 +13,11 @@ public sealed interface DriverBehaviour {
   /** Driver exits 0: container terminated Completed, pod Succeeded. */
   record Succeed(Duration after) implements DriverBehaviour {}
 
-  /** Driver exits non-zero: container terminated Error with the log tail as its message. */
-  record Fail(Duration after, int exitCode, String terminationMessage) implements DriverBehaviour {}
+  /**
+   * Driver exits non-zero: container terminated Error. {@code log} gives what spark-submit printed,
+   * given the time it exits; its termination message is what the driver entrypoint makes of it.
+   */
+  record Fail(Duration after, int exitCode, Function<Instant, String> log) implements DriverBehaviour {}
 
   /** The driver container is killed by the kernel OOM killer: OOMKilled, exit 137. */
   record DriverOomKilled(Duration after) implements DriverBehaviour {}
@@ -51,8 +56,14 @@ public sealed interface DriverBehaviour {
     return new Succeed(after);
   }
 
-  static DriverBehaviour failAfter(Duration after, int exitCode, String terminationMessage) {
-    return new Fail(after, exitCode, terminationMessage);
+  /** Fails printing {@code log} (a few lines, or a whole driver log). */
+  static DriverBehaviour failAfter(Duration after, int exitCode, String log) {
+    return new Fail(after, exitCode, at -> log);
+  }
+
+  /** Fails printing the log {@code log} makes for the moment the driver exits. */
+  static DriverBehaviour failAfter(Duration after, int exitCode, Function<Instant, String> log) {
+    return new Fail(after, exitCode, log);
   }
 
   static DriverBehaviour oomKilled(Duration after) {

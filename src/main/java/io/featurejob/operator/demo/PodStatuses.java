@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.featurejob.operator.classify.EvidenceSummary;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -88,12 +89,34 @@ final class PodStatuses {
   }
 
   /**
+   * The driver container exited: as {@link #exited}, but the termination message is what the
+   * driver entrypoint writes ({@link #driverTerminationMessage}), as on a real kubelet.
+   */
+  static PodStatus driverExited(PodFacts pod, Instant at, int exitCode, String reason, String log) {
+    boolean succeeded = exitCode == 0;
+    String message = succeeded ? null : driverTerminationMessage(log, exitCode);
+    return terminal(pod, at, succeeded ? "Succeeded" : "Failed", terminated(pod, at, exitCode, reason, message), null);
+  }
+
+  /**
+   * The driver's termination message for a failed run that printed {@code log}: the evidence
+   * summary its entrypoint (spark.DriverEvidence) writes to /dev/termination-log; an entrypoint that
+   * wrote nothing leaves the kubelet's FallbackToLogsOnError tail.
+   */
+  static String driverTerminationMessage(String log, int exitCode) {
+    if (log == null || log.isEmpty()) {
+      return null;
+    }
+    return EvidenceSummary.summarize(log, exitCode);
+  }
+
+  /**
    * Graceful node shutdown (spot reclaim): the kubelet marks the pod DisruptionTarget
    * (TerminationByKubelet), kills the container with SIGTERM (exit 143) and sets the pod Failed
-   * with reason Terminated.
+   * with reason Terminated. {@code message} is the container's termination message.
    */
-  static PodStatus nodeShutdown(PodFacts pod, Instant at, String logTail) {
-    ContainerState state = terminated(pod, at, 143, "Error", fallbackToLogs(logTail));
+  static PodStatus nodeShutdown(PodFacts pod, Instant at, String message) {
+    ContainerState state = terminated(pod, at, 143, "Error", message);
     PodCondition disruption = condition("DisruptionTarget", "True", "TerminationByKubelet", NODE_SHUTDOWN_MESSAGE, at);
     PodStatus status = terminal(pod, at, "Failed", state, disruption);
     status.setReason("Terminated");

@@ -358,7 +358,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     if (behaviour instanceof DriverBehaviour.Succeed s) {
       later(driver, s.after(), () -> driverExits(driver, 0, "Completed", null));
     } else if (behaviour instanceof DriverBehaviour.Fail f) {
-      later(driver, f.after(), () -> driverExits(driver, f.exitCode(), "Error", f.terminationMessage()));
+      later(driver, f.after(), () -> driverExits(driver, f.exitCode(), "Error", f.log().apply(now())));
     } else if (behaviour instanceof DriverBehaviour.DriverOomKilled o) {
       later(driver, o.after(), () -> driverExits(driver, 137, "OOMKilled", SparkLogs.killedMidTask(now(), "Executor")));
     } else if (behaviour instanceof DriverBehaviour.ExecutorOomThenFail o) {
@@ -375,7 +375,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
     // SparkContext.stop() deletes the executors before the JVM exits.
     deleteExecutors(driver);
-    if (writeStatus(driver, PodStatuses.exited(driver.facts, now(), exitCode, reason, log))) {
+    if (writeStatus(driver, PodStatuses.driverExited(driver.facts, now(), exitCode, reason, log))) {
       driver.state = SimulatedPod.State.TERMINATED;
     }
   }
@@ -430,7 +430,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     SimulatedPod lost = null;
     PodStatus lostStatus = null;
     for (SimulatedPod executor : victims) {
-      PodStatus status = PodStatuses.nodeShutdown(executor.facts, at, SparkLogs.executorSigterm(at));
+      PodStatus status = PodStatuses.nodeShutdown(executor.facts, at, PodStatuses.fallbackToLogs(SparkLogs.executorSigterm(at)));
       if (writeStatus(executor, status)) {
         executor.state = SimulatedPod.State.TERMINATED;
         if (lost == null) {
@@ -441,7 +441,8 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
     if (driverHit) {
       deleteExecutors(driver); // the SIGTERMed driver's shutdown hook stops the SparkContext
-      if (writeStatus(driver, PodStatuses.nodeShutdown(driver.facts, at, SparkLogs.driverSigterm(at)))) {
+      if (writeStatus(driver, PodStatuses.nodeShutdown(driver.facts, at,
+          PodStatuses.driverTerminationMessage(SparkLogs.driverSigterm(at), 143)))) {
         driver.state = SimulatedPod.State.TERMINATED;
       }
       return;

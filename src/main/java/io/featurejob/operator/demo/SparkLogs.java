@@ -116,4 +116,93 @@ final class SparkLogs {
         + t + " INFO SparkContext: Successfully stopped SparkContext\n"
         + t + " INFO ShutdownHookManager: Shutdown hook called";
   }
+
+  // The shape of a PySpark job whose JDBC load fails, from the captured real run (demo/spark-corpus,
+  // case permission-revoked: Spark 3.5.9, PostgreSQL 15, pgjdbc 42.7), paths as in an image's /opt/app.
+  /** The Python traceback down to the Py4J call. */
+  private static final String[] JDBC_LOAD_TRACEBACK = {
+    "Traceback (most recent call last):",
+    "  File \"/opt/app/trips_hourly.py\", line 16, in <module>",
+    "    trips = read_table(spark, table)",
+    "            ^^^^^^^^^^^^^^^^^^^^^^^^",
+    "  File \"/opt/app/trips_jdbc.py\", line 12, in read_table",
+    "    .load())",
+    "     ^^^^^^",
+    "  File \"/opt/spark/python/lib/pyspark.zip/pyspark/sql/readwriter.py\", line 314, in load",
+    "  File \"/opt/spark/python/lib/py4j-0.10.9.7-src.zip/py4j/java_gateway.py\", line 1322, in __call__",
+    "  File \"/opt/spark/python/lib/pyspark.zip/pyspark/errors/exceptions/captured.py\", line 179, in deco",
+    "  File \"/opt/spark/python/lib/py4j-0.10.9.7-src.zip/py4j/protocol.py\", line 326, in get_return_value",
+  };
+  /** The Java frames under the driver's exception. */
+  private static final String[] JDBC_LOAD_FRAMES = {
+    "\tat org.postgresql.core.v3.QueryExecutorImpl.receiveErrorResponse(QueryExecutorImpl.java:2993)",
+    "\tat org.postgresql.core.v3.QueryExecutorImpl.processResults(QueryExecutorImpl.java:2656)",
+    "\tat org.postgresql.core.v3.QueryExecutorImpl.execute(QueryExecutorImpl.java:446)",
+    "\tat org.postgresql.jdbc.PgStatement.executeInternal(PgStatement.java:533)",
+    "\tat org.postgresql.jdbc.PgStatement.execute(PgStatement.java:449)",
+    "\tat org.postgresql.jdbc.PgPreparedStatement.executeWithFlags(PgPreparedStatement.java:197)",
+    "\tat org.postgresql.jdbc.PgPreparedStatement.executeQuery(PgPreparedStatement.java:140)",
+    "\tat org.apache.spark.sql.execution.datasources.jdbc.JDBCRDD$.getQueryOutputSchema(JDBCRDD.scala:68)",
+    "\tat org.apache.spark.sql.execution.datasources.jdbc.JDBCRDD$.resolveTable(JDBCRDD.scala:58)",
+    "\tat org.apache.spark.sql.execution.datasources.jdbc.JDBCRelation$.getSchema(JDBCRelation.scala:241)",
+    "\tat org.apache.spark.sql.execution.datasources.jdbc.JdbcRelationProvider.createRelation(JdbcRelationProvider.scala:37)",
+    "\tat org.apache.spark.sql.execution.datasources.DataSource.resolveRelation(DataSource.scala:346)",
+    "\tat org.apache.spark.sql.DataFrameReader.loadV1Source(DataFrameReader.scala:229)",
+    "\tat org.apache.spark.sql.DataFrameReader.$anonfun$load$2(DataFrameReader.scala:211)",
+    "\tat scala.Option.getOrElse(Option.scala:189)",
+    "\tat org.apache.spark.sql.DataFrameReader.load(DataFrameReader.scala:211)",
+    "\tat org.apache.spark.sql.DataFrameReader.load(DataFrameReader.scala:172)",
+    "\tat java.base/jdk.internal.reflect.NativeMethodAccessorImpl.invoke0(Native Method)",
+    "\tat java.base/jdk.internal.reflect.NativeMethodAccessorImpl.invoke(NativeMethodAccessorImpl.java:77)",
+    "\tat java.base/jdk.internal.reflect.DelegatingMethodAccessorImpl.invoke(DelegatingMethodAccessorImpl.java:43)",
+    "\tat java.base/java.lang.reflect.Method.invoke(Method.java:569)",
+    "\tat py4j.reflection.MethodInvoker.invoke(MethodInvoker.java:244)",
+    "\tat py4j.reflection.ReflectionEngine.invoke(ReflectionEngine.java:374)",
+    "\tat py4j.Gateway.invoke(Gateway.java:282)",
+    "\tat py4j.commands.AbstractCommand.invokeMethod(AbstractCommand.java:132)",
+    "\tat py4j.commands.CallCommand.execute(CallCommand.java:79)",
+    "\tat py4j.ClientServerConnection.waitForCommands(ClientServerConnection.java:182)",
+    "\tat py4j.ClientServerConnection.run(ClientServerConnection.java:106)",
+    "\tat java.base/java.lang.Thread.run(Thread.java:840)",
+  };
+  /** Spark's shutdown hook after the Python driver exited (each line after the time stamp). */
+  private static final String[] SHUTDOWN_HOOK = {
+    "INFO SparkContext: Invoking stop() from shutdown hook",
+    "INFO SparkContext: SparkContext is stopping with exitCode 0.",
+    "INFO MapOutputTrackerMasterEndpoint: MapOutputTrackerMasterEndpoint stopped!",
+    "INFO MemoryStore: MemoryStore cleared",
+    "INFO BlockManager: BlockManager stopped",
+    "INFO BlockManagerMaster: BlockManagerMaster stopped",
+    "INFO OutputCommitCoordinator$OutputCommitCoordinatorEndpoint: OutputCommitCoordinator stopped!",
+    "INFO SparkContext: Successfully stopped SparkContext",
+    "INFO ShutdownHookManager: Shutdown hook called",
+    "INFO ShutdownHookManager: Deleting directory /tmp/spark-eb3f1404-2a56-4c54-9506-9317161821e1",
+    "INFO ShutdownHookManager: Deleting directory /tmp/spark-5aa88163-1f8c-4354-a246-0eff933d84df",
+    "INFO ShutdownHookManager: Deleting directory /tmp/spark-eb3f1404-2a56-4c54-9506-9317161821e1/pyspark-fb3709d1-0b74-4959-8804-62732c7dfcfe",
+  };
+
+  /**
+   * The end of the log of a PySpark job whose JDBC load threw {@code javaException} (e.g.
+   * "org.postgresql.util.PSQLException: ERROR: permission denied for table trips"), as the real run
+   * printed it: the traceback, Py4J's error, the exception and 30 Java frames, a blank line and 12
+   * lines of Spark's shutdown hook. 43 lines (about 3.4 KiB) follow the exception, out of
+   * reach of the kubelet's FallbackToLogsOnError tail.
+   */
+  static String pysparkJdbcLoadFailed(Instant now, String javaException) {
+    String t = LOG_TIME.format(now);
+    StringBuilder log = new StringBuilder();
+    for (String line : JDBC_LOAD_TRACEBACK) {
+      log.append(line).append('\n');
+    }
+    log.append("py4j.protocol.Py4JJavaError: An error occurred while calling o37.load.").append('\n');
+    log.append(": ").append(javaException).append('\n');
+    for (String line : JDBC_LOAD_FRAMES) {
+      log.append(line).append('\n');
+    }
+    log.append('\n');
+    for (String line : SHUTDOWN_HOOK) {
+      log.append(t).append(' ').append(line).append('\n');
+    }
+    return log.toString();
+  }
 }

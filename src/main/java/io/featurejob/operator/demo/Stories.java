@@ -21,9 +21,11 @@ public final class Stories {
   public static final String NAMESPACE = "ml";
   public static final String ACCEPTANCE_JOB = "trip-features";
   public static final String SPOT_JOB = "eta-features";
-  /** DESIGN §1: the message of the first failed run after the permission was revoked. */
-  public static final String PERMISSION_DENIED = "py4j.protocol.Py4JJavaError: An error occurred while calling o87.load.\n"
-      + ": org.postgresql.util.PSQLException: ERROR: permission denied for relation trips";
+  /**
+   * DESIGN §1: why the first run after the permission was revoked fails, as PostgreSQL 15 says it
+   * (demo/spark-corpus, case permission-revoked).
+   */
+  public static final String PERMISSION_DENIED = "org.postgresql.util.PSQLException: ERROR: permission denied for table trips";
 
   /** A driver log tail the classifier files under UserCodeError (a Python Traceback). */
   public static final String TRACEBACK = "Traceback (most recent call last):\n"
@@ -47,7 +49,7 @@ public final class Stories {
   public static DriverScript acceptanceScript(AtomicBoolean permissionGranted) {
     return (driver, cluster) -> permissionGranted.get()
         ? DriverBehaviour.succeedAfter(Duration.ofSeconds(1))
-        : DriverBehaviour.failAfter(Duration.ofMillis(500), 1, PERMISSION_DENIED);
+        : DriverBehaviour.failAfter(Duration.ofMillis(500), 1, at -> SparkLogs.pysparkJdbcLoadFailed(at, PERMISSION_DENIED));
   }
 
   /**

@@ -12,7 +12,7 @@ import io.featurejob.operator.api.FailureClass;
 public record PermanentCause(int id, int job, Kind kind, long start, long naturalEnd, double memoryNeedFactor) {
 
   public enum Kind {
-    PermissionRevoked(FailureClass.PermissionDenied, "PSQLException: ERROR: permission denied for relation trips"),
+    PermissionRevoked(FailureClass.PermissionDenied, "PSQLException: ERROR: permission denied for table trips"),
     CodeBug(FailureClass.UserCodeError, "Lost task 0.0 in stage 3.0 (TID 6) ( executor 2): "
         + "java.util.concurrent.ExecutionException: java.lang.IllegalArgumentException: Unsupported json type for string: NUMBER"),
     DataSpike(FailureClass.OutOfMemory, "executor container OOMKilled (exit 137)");

@@ -75,7 +75,7 @@ public final class DriverPodBuilder {
         .addToContainers(new ContainerBuilder()
             .withName(CONTAINER_NAME)
             .withImage(spark.image())
-            .withCommand(SparkSubmitArgs.SPARK_SUBMIT)
+            .withCommand(DriverEvidence.command(SparkSubmitArgs.SPARK_SUBMIT))
             .withArgs(SparkSubmitArgs.build(name, namespace, spark, plan))
             .withEnv(env(plan))
             .withPorts(ports())
@@ -89,7 +89,9 @@ public final class DriverPodBuilder {
             .withMountPath(Labels.EXECUTOR_TEMPLATE_MOUNT)
             .withReadOnly(true)
             .endVolumeMount()
-            // The failure evidence (exception, exit reason) arrives in pod status: no log API calls.
+            .addToVolumeMounts(DriverEvidence.volumeMount())
+            // The failure evidence arrives in pod status, no log API calls: the entrypoint's summary,
+            // else (it could not run) the kubelet's log tail.
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .withSecurityContext(restrictedSecurityContext ? PodSecurity.restrictedContainer() : null)
             .build())
@@ -99,6 +101,7 @@ public final class DriverPodBuilder {
         .withName(PodNames.executorTemplateConfigMap(name))
         .endConfigMap()
         .endVolume()
+        .addToVolumes(DriverEvidence.volume(PodNames.executorTemplateConfigMap(name)))
         .endSpec()
         .build();
     profile.placement(plan.driverCapacity()).applyTo(pod.getSpec());

@@ -53,7 +53,10 @@ public final class ExecutorPodTemplate {
     return pod;
   }
 
-  /** The ConfigMap the driver mounts, holding {@code template} as YAML under {@link Labels#EXECUTOR_TEMPLATE_KEY}. */
+  /**
+   * The ConfigMap the driver mounts, holding {@code template} as YAML under {@link Labels#EXECUTOR_TEMPLATE_KEY},
+   * and the driver's evidence entrypoint and summarizer ({@link DriverEvidence}).
+   */
   public static ConfigMap configMap(FeatureJob job, Pod template) {
     String name = job.getMetadata().getName();
     return new ConfigMapBuilder()
@@ -64,6 +67,8 @@ public final class ExecutorPodTemplate {
         .withOwnerReferences(OwnerReferences.controlledBy(job))
         .endMetadata()
         .addToData(Labels.EXECUTOR_TEMPLATE_KEY, SERIALIZATION.asYaml(template))
+        .addToData(DriverEvidence.configMapData())
+        .addToBinaryData(DriverEvidence.configMapBinaryData())
         .build();
   }
 

@@ -163,9 +163,10 @@ class ClassifierTest {
         row("AnalysisException", failedDriver("Error", 1, "pyspark.errors.exceptions.captured.AnalysisException: "
                 + "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column with name `fare` cannot be resolved."),
             List.of(), FailureClass.UserCodeError, "builtin:analysis-exception", null),
+        // The evidence summary keeps a traceback's exception line, not its header.
         row("Python traceback", failedDriver("Error", 1, "Traceback (most recent call last):\n"
                 + "  File \"/opt/app/features.py\", line 12, in <module>\n    run()\nKeyError: 'fare'"),
-            List.of(), FailureClass.UserCodeError, "builtin:python-traceback", null),
+            List.of(), FailureClass.UserCodeError, "builtin:exception", null),
         row("Java exception", failedDriver("Error", 1, "Exception in thread \"main\" java.lang.NullPointerException: "
                 + "Cannot invoke \"String.length()\""),
             List.of(), FailureClass.UserCodeError, "builtin:exception", null),
@@ -196,15 +197,16 @@ class ClassifierTest {
   @Test
   void evidenceSaysWhatMatchedInHumanWords() {
     Classification oom = classifier.classify(Evidence.fromPods(failedDriver("OOMKilled", 137, null), List.of()));
-    assertEquals("driver container terminated: OOMKilled, exit 137", oom.evidence());
+    assertEquals("driver container terminated: OOMKilled, exit 137; evidence: none", oom.evidence());
     assertEquals(137, oom.exitCode());
 
     Classification spot = classifier.classify(Evidence.fromPods(disruptedDriver("TerminationByKubelet"), List.of()));
-    assertEquals("driver pod has condition DisruptionTarget: TerminationByKubelet", spot.evidence());
+    assertEquals("driver pod has condition DisruptionTarget: TerminationByKubelet; evidence: none", spot.evidence());
     assertEquals("Pod was terminated in response to imminent node shutdown.", spot.message());
 
     Classification psql = classifier.classify(Evidence.fromPods(failedDriver("Error", 1, FIELD_PSQL), List.of()));
-    assertEquals("driver container termination message contains \"permission denied\"", psql.evidence());
+    assertEquals("driver container termination message contains \"permission denied\"; evidence: log tail only",
+        psql.evidence());
 
     Classification bare = classifier.classify(Evidence.fromMessage(FIELD_PSQL));
     assertEquals("message contains \"permission denied\"", bare.evidence());
@@ -215,8 +217,8 @@ class ClassifierTest {
         .addToConditions(condition("DisruptionTarget", "True", "DeletionByTaintManager", "Taint manager: deleting"))
         .endStatus().build();
     Classification viaExecutor = classifier.classify(Evidence.fromPods(lostTask, List.of(evicted)));
-    assertEquals("executor trips-exec-2 pod has condition DisruptionTarget: DeletionByTaintManager",
-        viaExecutor.evidence());
+    assertEquals("executor trips-exec-2 pod has condition DisruptionTarget: DeletionByTaintManager;"
+        + " evidence: log tail only", viaExecutor.evidence());
     assertEquals(1, viaExecutor.exitCode(), "the exit code is always the driver's");
 
     Classification unmatched = classifier.classify(Evidence.fromPods(driver("Failed").build(), List.of()));

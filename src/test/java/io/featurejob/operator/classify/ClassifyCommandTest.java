@@ -42,9 +42,10 @@ class ClassifyCommandTest {
     assertTrue(r.out().contains("transient: no\n"), r.out());
     assertTrue(r.out().contains("rule:      builtin:permission-denied\n"), r.out());
     assertTrue(r.out().contains(
-        "evidence:  driver container termination message contains \"permission denied\"\n"), r.out());
+        "evidence:  driver container termination message contains \"permission denied\"; evidence: log tail only\n"),
+        r.out());
     assertTrue(r.out().contains("exit code: 1\n"), r.out());
-    assertTrue(r.out().contains("PSQLException: ERROR: permission denied for relation trips"), r.out());
+    assertTrue(r.out().contains("PSQLException: ERROR: permission denied for table trips"), r.out());
     assertFalse(r.out().contains("s3cr3t-pw"), "the password in the log is redacted: " + r.out());
   }
 
@@ -61,7 +62,7 @@ class ClassifyCommandTest {
 
   @ParameterizedTest(name = "--message {0}")
   @CsvSource(delimiter = '|', textBlock = """
-      PSQLException: ERROR: permission denied for relation trips                       | PermissionDenied    | no
+      PSQLException: ERROR: permission denied for table trips                       | PermissionDenied    | no
       aws_api_error_code:InsufficientInstanceCapacity                                  | CapacityUnavailable | yes
       java.lang.OutOfMemoryError: GC overhead limit exceeded                           | OutOfMemory         | no
       something odd happened                                                           | Unknown             | no
@@ -89,11 +90,30 @@ class ClassifyCommandTest {
   @Test
   void extraRulesComeFirst(@TempDir Path dir) throws IOException {
     Path rules = dir.resolve("rules.yaml");
-    Files.writeString(rules, "- {name: pg-role, class: ConfigError, messagePatterns: ['permission denied for relation']}\n");
-    Result r = run("", "--rules", rules.toString(), "--message", ClassifierTest.FIELD_PSQL);
+    Files.writeString(rules, "- {name: pg-role, class: ConfigError, messagePatterns: ['permission denied for table']}\n");
+    Result r = run("", "--rules", rules.toString(), "--message", "PSQLException: ERROR: permission denied for table trips");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("class:     ConfigError\n"), r.out());
     assertTrue(r.out().contains("rule:      pg-role\n"), r.out());
+  }
+
+  @Test
+  void classifiesAWholeDriverLogThroughItsSummary(@TempDir Path dir) throws IOException {
+    Path log = Files.writeString(dir.resolve("driver.log"), EvidenceSummaryTest.PY4J_PERMISSION_DENIED);
+    Result r = run("", "--driver-log", log.toString(), "--exit-code", "1");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("class:     PermissionDenied\n"), r.out());
+    assertTrue(r.out().contains("evidence:  driver container termination message contains \"permission denied\"\n"),
+        "a summary, so no note: " + r.out());
+    assertTrue(r.out().contains("exit code: 1\n"), r.out());
+    assertTrue(r.out().endsWith("summary (the driver's termination message):\n"
+        + "  featurejob-evidence/v1 exit=1\n"
+        + "  py4j.protocol.Py4JJavaError: An error occurred while calling o51.jdbc.\n"
+        + "  : org.postgresql.util.PSQLException: ERROR: permission denied for table trips\n"), r.out());
+
+    Result sigterm = run("", "--driver-log", log.toString(), "--exit-code", "143");
+    assertTrue(sigterm.out().contains("exit code: 143\n"), sigterm.out());
+    assertTrue(sigterm.out().contains("featurejob-evidence/v1 exit=143 (SIGTERM)"), sigterm.out());
   }
 
   @Test
@@ -106,8 +126,12 @@ class ClassifyCommandTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       flag with equals sign      | --rules=x                                | unknown argument '--rules=x'
-      nothing at all             |                                          | give exactly one of --pod, --message, --stdin
-      two inputs                 | --message a --stdin                      | give exactly one of --pod, --message, --stdin
+      nothing at all             |                                          | give exactly one of --pod, --message, --stdin, --driver-log
+      two inputs                 | --message a --stdin                      | give exactly one of --pod, --message, --stdin, --driver-log
+      exit code without a log    | --message a --exit-code 1                | --exit-code goes with --driver-log
+      exit code not a number     | --driver-log x --exit-code one           | --exit-code needs a number, got 'one'
+      exit code of a success     | --driver-log x --exit-code 0             | --exit-code must be a failed process's exit code
+      missing driver log         | --driver-log /nonexistent/driver.log     | cannot read input
       missing value              | --message                                | --message needs a value
       unknown flag               | --verbose --message a                    | unknown argument '--verbose'
       missing pod file           | --pod /nonexistent/pod.json              | cannot read input

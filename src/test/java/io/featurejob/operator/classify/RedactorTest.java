@@ -37,7 +37,7 @@ class RedactorTest {
       aws_secret_access_key   | aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY         | aws_secret_access_key = [REDACTED]
       JWT                     | token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzcGFyayJ9.c2lnbmF0dXJl             | token [REDACTED]
       git sha is kept         | commit 7e32571aa0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5 built                  | commit 7e32571aa0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5 built
-      field message kept      | PSQLException: ERROR: permission denied for relation trips             | PSQLException: ERROR: permission denied for relation trips
+      field message kept      | PSQLException: ERROR: permission denied for table trips             | PSQLException: ERROR: permission denied for table trips
       S3 message kept         | Access Denied (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied; | Access Denied (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied;
       missing secret kept     | secret "db-creds" not found                                            | secret "db-creds" not found
       """)

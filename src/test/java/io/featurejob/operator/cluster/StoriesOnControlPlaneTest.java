@@ -69,7 +69,7 @@ class StoriesOnControlPlaneTest {
     // T+1
     FeatureJobStatus first = h.awaitStatus(job, "first failure", s -> s.lastFailure != null);
     assertEquals(FailureClass.PermissionDenied, first.lastFailure.failureClass);
-    assertTrue(first.lastFailure.message.contains("permission denied for relation trips"), first.lastFailure.message);
+    assertTrue(first.lastFailure.message.contains("permission denied for table trips"), first.lastFailure.message);
     // T+2
     FeatureJobStatus alerting = h.awaitStatus(job, "Alerting=True", s -> Conditions.isTrue(s, Conditions.ALERTING));
     assertEquals(3, alerting.consecutiveFailures);

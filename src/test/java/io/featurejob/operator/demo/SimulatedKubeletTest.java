@@ -8,6 +8,7 @@ import static io.featurejob.operator.demo.DriverBehaviour.runForever;
 import static io.featurejob.operator.demo.DriverBehaviour.spotInterruption;
 import static io.featurejob.operator.demo.DriverScript.always;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,16 +110,20 @@ class SimulatedKubeletTest {
   }
 
   @Test
-  void failingDriverShowsExitCodeAndItsLogTail() {
-    String error = "psycopg2.errors.InsufficientPrivilege: PSQLException: ERROR: permission denied for relation trips";
-    kubelet.script(JOB, always(failAfter(SHORT, 1, error)));
+  void failingDriverShowsExitCodeAndTheSummaryOfItsLog() {
+    // The revoked permission as the real run prints it: 43 lines (~3.4 KiB) follow the exception.
+    String log = SparkLogs.pysparkJdbcLoadFailed(Instant.parse("2025-03-01T10:02:40Z"), Stories.PERMISSION_DENIED);
+    assertFalse(PodStatuses.fallbackToLogs(log).contains("permission denied"), "out of the kubelet's tail's reach");
+    kubelet.script(JOB, always(failAfter(SHORT, 1, log)));
     DriverPods.create(api.client, JOB, "trip-features-r1-a1", ON_DEMAND, SPOT, 2);
 
     Pod failed = awaitPod("trip-features-r1-a1", p -> "Failed".equals(phase(p)));
     ContainerStateTerminated terminated = terminated(failed);
     assertEquals("Error", terminated.getReason());
     assertEquals(1, terminated.getExitCode());
-    assertEquals(error, terminated.getMessage());
+    assertEquals("featurejob-evidence/v1 exit=1\n"
+        + "py4j.protocol.Py4JJavaError: An error occurred while calling o37.load.\n"
+        + ": org.postgresql.util.PSQLException: ERROR: permission denied for table trips\n", terminated.getMessage());
     assertEquals("PodFailed", condition(failed, "Ready").getReason());
     assertNull(failed.getStatus().getReason());
   }
@@ -149,7 +154,8 @@ class SimulatedKubeletTest {
     assertTrue(message.contains("ExecutorLostFailure (executor 1 exited caused by one of the running tasks)"), message);
     assertTrue(message.contains("exit code 137(SIGKILL, possible container OOM)"), message);
     assertTrue(message.contains("termination reason: OOMKilled"), message);
-    assertTrue(message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 2048);
+    assertTrue(message.startsWith("featurejob-evidence/v1 exit=1\n"), "the entrypoint's summary: " + message);
+    assertTrue(message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 4096);
   }
 
   @Test

@@ -53,7 +53,7 @@ class AcceptanceStoryTest {
     // T+1: the first run fails with PermissionDenied, message from the driver's termination message.
     FeatureJobStatus first = h.awaitStatus(JOB, "first failure recorded", s -> s.lastFailure != null);
     assertEquals(FailureClass.PermissionDenied, first.lastFailure.failureClass);
-    assertTrue(first.lastFailure.message.contains("permission denied for relation trips"), first.lastFailure.message);
+    assertTrue(first.lastFailure.message.contains("permission denied for table trips"), first.lastFailure.message);
     assertEquals(Boolean.FALSE, first.lastFailure.transientFailure);
     assertFalse(Conditions.isTrue(first, Conditions.ALERTING), "no alert after one failure");
 

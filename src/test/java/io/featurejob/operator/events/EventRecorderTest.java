@@ -172,7 +172,7 @@ class EventRecorderTest {
   @Test
   void repeatIncrementsCountAndLastTimestamp() {
     FeatureJob job = job("trip-features", "uid-1");
-    String message = "PermissionDenied: PSQLException: ERROR: permission denied for relation trips";
+    String message = "PermissionDenied: PSQLException: ERROR: permission denied for table trips";
     recorder.record(job, EventReason.RunFailed, message);
     clock.advance(Duration.ofMinutes(2));
     recorder.record(job, EventReason.RunFailed, message);

@@ -90,7 +90,7 @@ class AttemptObserverTest {
             new ExpectFailed(Instant.parse("2025-03-01T10:30:00Z"), FailureClass.OutOfMemory, "builtin:oom-killed",
                 false)),
         row("failed with the field's permission message",
-            failedDriver("Error", 1, "PSQLException: ERROR: permission denied for relation trips"), List.of(),
+            failedDriver("Error", 1, "PSQLException: ERROR: permission denied for table trips"), List.of(),
             new ExpectFailed(Instant.parse("2025-03-01T10:30:00Z"), FailureClass.PermissionDenied,
                 "builtin:permission-denied", false)),
         row("running driver being deleted by a spot reclaim", deleting(runningDriver(), "TerminationByKubelet"),

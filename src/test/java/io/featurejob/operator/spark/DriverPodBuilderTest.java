@@ -90,7 +90,8 @@ class DriverPodBuilderTest {
     assertEquals("spark-kubernetes-driver", c.getName());
     assertEquals("apache/spark:3.5.3", c.getImage());
     assertEquals("FallbackToLogsOnError", c.getTerminationMessagePolicy());
-    assertEquals(List.of("/opt/spark/bin/spark-submit"), c.getCommand());
+    assertEquals(List.of("sh", "/opt/featurejob/evidence/driver-entrypoint.sh", "/opt/spark/bin/spark-submit"),
+        c.getCommand());
     assertEquals(List.of(7078, 7079, 4040), c.getPorts().stream().map(p -> p.getContainerPort()).toList());
   }
 
@@ -255,6 +256,28 @@ class DriverPodBuilderTest {
         conf(container(pod).getArgs(), "spark.kubernetes.executor.podTemplateFile"));
     assertEquals(ExecutorPodTemplate.configMap(job, plan, CapacityProfiles.named("none"), true).getMetadata().getName(),
         volume.getConfigMap().getName());
+  }
+
+  @Test
+  void evidenceEntrypointAndSummarizerAreMountedFromTheSameConfigMap() {
+    Pod pod = build(exampleSpec(), plan);
+    Volume volume = pod.getSpec().getVolumes().get(1);
+    assertEquals("featurejob-evidence", volume.getName());
+    assertEquals("trip-features-executor-template", volume.getConfigMap().getName());
+    assertEquals(Map.of(
+            "driver-entrypoint.sh", "driver-entrypoint.sh",
+            "EvidenceSummary.class", "io/featurejob/operator/classify/EvidenceSummary.class"),
+        volume.getConfigMap().getItems().stream().collect(Collectors.toMap(i -> i.getKey(), i -> i.getPath())));
+    VolumeMount mount = container(pod).getVolumeMounts().get(1);
+    assertEquals("featurejob-evidence", mount.getName());
+    assertEquals("/opt/featurejob/evidence", mount.getMountPath());
+    assertTrue(mount.getReadOnly());
+    assertEquals("/opt/featurejob/evidence/driver-entrypoint.sh", container(pod).getCommand().get(1));
+    var configMap = ExecutorPodTemplate.configMap(job, plan, CapacityProfiles.named("none"), true);
+    for (var item : volume.getConfigMap().getItems()) {
+      assertTrue(configMap.getData().containsKey(item.getKey()) || configMap.getBinaryData().containsKey(item.getKey()),
+          item.getKey());
+    }
   }
 
   @ParameterizedTest

@@ -72,7 +72,8 @@ class ExecutorPodTemplateTest {
     assertEquals("ml", configMap.getMetadata().getNamespace());
     assertEquals("trip-features", configMap.getMetadata().getLabels().get(Labels.JOB));
     assertEquals("featurejob-operator", configMap.getMetadata().getLabels().get(Labels.MANAGED_BY));
-    assertEquals(List.of(Labels.EXECUTOR_TEMPLATE_KEY), List.copyOf(configMap.getData().keySet()));
+    assertEquals(java.util.Set.of(Labels.EXECUTOR_TEMPLATE_KEY, DriverEvidence.ENTRYPOINT_KEY), configMap.getData().keySet());
+    assertEquals(java.util.Set.of(DriverEvidence.SUMMARY_CLASS_KEY), configMap.getBinaryData().keySet());
     String yaml = configMap.getData().get(Labels.EXECUTOR_TEMPLATE_KEY);
     assertTrue(yaml.contains("kind: \"Pod\"") || yaml.contains("kind: Pod"), yaml);
     assertTrue(yaml.contains("cloud.google.com/gke-spot"), yaml);
