@@ -79,6 +79,23 @@ class SparkCorpusClassificationTest {
     assertEquals(List.of(), misses);
   }
 
+  /**
+   * Captured on the real node (src/test/resources/.../node/README.md): executors OOMKilled at their
+   * container limit, Spark deleted their pods, the driver exited 1. The kubelet's tail lost the
+   * executors' exit 137 (the operator retried with the same memory); the summary keeps it.
+   */
+  @Test
+  void executorsOomKilledOnTheRealNodeAreOutOfMemoryOfTheExecutors() throws Exception {
+    String log = new String(SparkCorpusClassificationTest.class.getResourceAsStream(
+        "/io/featurejob/operator/node/executor-oom-driver.log").readAllBytes(), StandardCharsets.UTF_8);
+    Classifier classifier = Classifier.defaults();
+    assertEquals(FailureClass.UserCodeError,
+        classifier.classify(Evidence.fromDriverExit(1, kubeletTail(log))).failureClass(), "the tail alone (before)");
+    Classification summary = classifier.classify(Evidence.fromDriverExit(1, EvidenceSummary.summarize(log, 1)));
+    assertEquals(FailureClass.OutOfMemory, summary.failureClass(), summary.toString());
+    assertEquals(Classification.MemoryTarget.Executor, summary.memoryTarget());
+  }
+
   private static String mark(Classification c, FailureClass expected) {
     return c.failureClass() == expected ? "" : " ✗ (" + c.rule() + ")";
   }

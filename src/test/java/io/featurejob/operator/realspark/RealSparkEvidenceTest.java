@@ -1,6 +1,7 @@
 package io.featurejob.operator.realspark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,18 +54,19 @@ class RealSparkEvidenceTest {
   }
 
   /*
-   * permission-revoked and wrong-password (PermissionDenied) join this list once the driver entrypoint
-   * (resource ENTRYPOINT) is in the build: through the kubelet's log tail alone both come out
-   * UserCodeError (builtin:non-zero-exit), since the PSQLException sits 42 lines and 3.3 KiB above the
-   * end of the log, out of the tail's reach.
+   * The headline cases: through the kubelet's log tail alone permission-revoked and wrong-password come
+   * out UserCodeError (builtin:non-zero-exit), since the PSQLException sits 42 lines and 3.3 KiB above
+   * the end of the log; the driver entrypoint's summary carries it to the operator.
    */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"python-udf-exception", "python-memory-error", "driver-oom"})
+  @ValueSource(strings = {"permission-revoked", "wrong-password", "python-udf-exception", "python-memory-error",
+      "driver-oom"})
   void realSparkFailureClassifiesAsTheCorpusExpects(String name, @TempDir Path dir) throws IOException {
     JsonNode expected = SparkCorpus.caseYaml(name);
     Path terminationLog = dir.resolve("termination-log");
     URL entrypoint = RealSparkEvidenceTest.class.getResource(ENTRYPOINT);
-    Map<String, String> wrapper = entrypoint == null ? Map.of() : Map.of(
+    assertNotNull(entrypoint, "the driver entrypoint " + ENTRYPOINT + " is not in the build");
+    Map<String, String> wrapper = Map.of(
         "FEATUREJOB_SPARK_WRAPPER", path(entrypoint).toString(),
         "FEATUREJOB_TERMINATION_LOG", terminationLog.toString(),
         "FEATUREJOB_EVIDENCE_DIR", classPathRoot().toString());
@@ -79,7 +81,7 @@ class RealSparkEvidenceTest {
     Classification classification = Classifier.defaults().classify(Evidence.fromPods(driver, List.of()));
 
     assertEquals(FailureClass.valueOf(expected.path("expectedClass").asText()), classification.failureClass(),
-        name + " (" + (entrypoint == null ? "no driver entrypoint" : "through the driver entrypoint") + "): rule "
+        name + " (through the driver entrypoint): rule "
             + classification.rule() + " on evidence " + classification.evidence() + "; termination message:\n"
             + driver.getStatus().getContainerStatuses().get(0).getState().getTerminated().getMessage());
   }
