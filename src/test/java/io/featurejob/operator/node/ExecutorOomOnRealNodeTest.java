@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -25,18 +24,16 @@ import org.junit.jupiter.api.Test;
  * fails at the first kill (spark.task.maxFailures=1), the operator classifies it OutOfMemory from what
  * the real pods show, escalates executor memory (factor 2: 1g, a 1408Mi limit) and the retry succeeds.
  *
- * <p>Fails today, which is what this test found: the executors are killed (OOMKilled, exit 137) but
- * Spark deletes their pods at once and the driver exits 1; the "exit code 137(SIGKILL, possible
- * container OOM)" lines end 63 lines before the end of its 267-line log, outside the 2048 bytes the kubelet
- * keeps as the termination message, which holds only the stack trace's tail. The operator sees
- * builtin:non-zero-exit -> UserCodeError, no escalation, and retries with the same memory. The
- * driver's log and status of that run are in src/test/resources/io/featurejob/operator/node/
- * (executor-oom-driver.log, executor-oom-driver-status.yaml). Enable once the evidence covers it.
+ * <p>What this test found first: the executors are killed (OOMKilled, exit 137) but Spark deletes
+ * their pods at once and the driver exits 1; the "exit code 137(SIGKILL, possible container OOM)"
+ * lines end 63 lines before the end of its 267-line log, outside the 2048 bytes the kubelet keeps as
+ * the termination message, so the operator saw builtin:non-zero-exit -> UserCodeError and retried with
+ * the same memory (that run's driver log and status: src/test/resources/io/featurejob/operator/node/).
+ * The driver entrypoint's summary (classify/EvidenceSummary) keeps those lines.
  */
 @Tag("node")
 class ExecutorOomOnRealNodeTest {
   @Test
-  @Disabled("executor OOM is classified UserCodeError today: its evidence is not in the driver's termination message")
   void anExecutorOomKilledAtItsLimitGetsMoreMemoryAndTheRetrySucceeds() {
     try (ClusterHarness harness = ClusterHarness.onRealNode("node-oom", SparkOnRealNodeTest.ONE_NODE)) {
       Map<String, String> executors = new ConcurrentHashMap<>();
