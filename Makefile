@@ -4,7 +4,8 @@ JAR  = target/featurejob-operator-0.1.0-SNAPSHOT.jar
 CRD  = featurejobs.featurejob.io-v1.yml
 IMAGE ?= featurejob/featurejob-operator:0.1.0
 
-.PHONY: build test bench e2e e2e-node chaos cluster cluster-down demo run crds manifests image clean simulate bench-matching spark-corpus spark-test
+.PHONY: build test bench e2e e2e-node chaos cluster cluster-down demo run crds manifests image clean simulate \
+	simulate-full simulate-stress bench-matching spark-corpus spark-test
 
 build: $(JAR)
 
@@ -67,10 +68,20 @@ demo: build
 	java -jar $(JAR) demo
 
 ## Replay the field's failure mix under each retry policy (same Decider as the reconciler); prints a
-## markdown table and writes a CSV. Override e.g. SIM_ARGS="--jobs 100000 --days 1".
+## markdown table and writes a CSV. A quick month; override e.g. SIM_ARGS="--jobs 100000 --days 1".
 SIM_ARGS ?= --jobs 1000 --days 30 --out target/simulation.csv
 simulate: build
 	java -cp $(JAR) io.featurejob.operator.sim.SimulateCommand $(SIM_ARGS)
+
+## The README's table: 1,000 jobs x 360 days x 3 seeds, same-seed differences with 95% intervals.
+simulate-full: build
+	nice -n 10 java -cp $(JAR) io.featurejob.operator.sim.SimulateCommand --jobs 1000 --days 360 --seeds 1,2,3 \
+	  --out target/simulation-full.csv | tee target/simulation-full.md
+
+## The README's stress table: every failure rate x10, 1,000 jobs x 30 days x 3 seeds.
+simulate-stress: build
+	nice -n 10 java -cp $(JAR) io.featurejob.operator.sim.SimulateCommand --jobs 1000 --days 30 --seeds 1,2,3 \
+	  --failure-scale 10 --out target/simulation-stress.csv | tee target/simulation-stress.md
 
 ## Time classification and redaction on issue 13's worst inputs: java.util.regex and the old patterns
 ## (before) against RE2/J on bounded text (after); prints a markdown table and the load average.

@@ -12,12 +12,17 @@ import java.time.Instant;
  * {@code failure} null for a success. The decider sees it only through {@link #observe(long)}, at the
  * times it chooses to look, exactly as it sees a real pod through the observer.
  *
+ * @param driverBlocked the driver waited for spot capacity (not just for a node to start)
  * @param cause the permanent cause behind the failure, if any (for the figures, not for the decider)
+ * @param executorsLost executors reclaimed during the run (the attempt survived all but a fatal one)
+ * @param driverMemoryWeight driver memory relative to the job's base (escalation costs the extra)
+ * @param executorMemoryWeight the same for executors
  */
 record AttemptFate(
     String podName,
     long launch,
     long driverStart,
+    boolean driverBlocked,
     long executorsBlockedSince,
     long executorsStart,
     long end,
@@ -25,7 +30,10 @@ record AttemptFate(
     PermanentCause cause,
     CapacityType driverCapacity,
     CapacityType executorCapacity,
-    int executors) {
+    int executors,
+    int executorsLost,
+    double driverMemoryWeight,
+    double executorMemoryWeight) {
 
   static final long NONE = -1;
 
@@ -51,7 +59,7 @@ record AttemptFate(
    * the policy reads, so they are not replayed.)
    */
   long nextChangeAfter(long t) {
-    if (driverStart > t && driverStart > launch + FateModel.POD_START_MILLIS) {
+    if (driverBlocked && driverStart > t) {
       return driverStart;
     }
     if (executorsBlockedSince != NONE && executorsStart > t) {
@@ -60,12 +68,26 @@ record AttemptFate(
     return end > t ? end : Long.MAX_VALUE;
   }
 
-  /** Pod-seconds on each capacity type if the attempt's pods go away at {@code until}. */
-  double driverSeconds(long until) {
-    return Math.max(0, Math.min(until, end) - driverStart) / 1000.0;
+  /** Pod-seconds of the driver and executors waiting for nodes, if the pods go away at {@code until}. */
+  double pendingSeconds(long until) {
+    return span(launch, driverStart, until) + executors * span(driverStart, executorsStart, until);
+  }
+
+  /** Driver pod-seconds while no executor runs yet (waiting for capacity or a node to start). */
+  double idleDriverSeconds(long until) {
+    return span(driverStart, executorsStart, until);
+  }
+
+  /** Driver pod-seconds while the executors run. */
+  double runningDriverSeconds(long until) {
+    return span(executorsStart, end, until);
   }
 
   double executorSeconds(long until) {
-    return executors * Math.max(0, Math.min(until, end) - executorsStart) / 1000.0;
+    return executors * span(executorsStart, end, until);
+  }
+
+  private static double span(long from, long to, long until) {
+    return Math.max(0, Math.min(until, to) - from) / 1000.0;
   }
 }

@@ -1,6 +1,10 @@
 package io.featurejob.operator.sim;
 
-/** The figures reported per policy, in table order; {@code key} is the CSV column. */
+/**
+ * The figures reported per policy, in table order; {@code key} is the CSV column. Costs are in spot
+ * pod-hour equivalents weighted by memory (an on-demand pod-hour counts the on-demand price). P50 and
+ * P95 figures carry their sample count; a p95 of fewer than 20 samples is not reported.
+ */
 public enum Figure {
   RUNS("runs", "runs (scheduled windows launched)", Format.COUNT),
   ATTEMPTS_PER_RUN("attempts_per_run", "attempts per run", Format.RATIO),
@@ -12,10 +16,10 @@ public enum Figure {
   HUMAN_UNBLOCKS("human_unblocks", "unblocks by a human", Format.COUNT),
   CAUSES("permanent_causes_hit", "permanent causes that failed a run", Format.COUNT),
   CAUSES_FIXED_UNPAGED("permanent_causes_resolved_without_page", "... resolved without a page (gone, or memory escalated)", Format.COUNT),
-  CAUSE_TO_PAGE_P50("cause_to_page_p50_min", "permanent cause -> page p50", Format.MINUTES),
-  CAUSE_TO_PAGE_P95("cause_to_page_p95_min", "permanent cause -> page p95", Format.MINUTES),
-  FIX_TO_FRESH_P50("fix_to_fresh_p50_min", "fix -> fresh features p50", Format.MINUTES),
-  FIX_TO_FRESH_P95("fix_to_fresh_p95_min", "fix -> fresh features p95", Format.MINUTES),
+  CAUSE_TO_PAGE_P50("cause_to_page_p50_min", "permanent cause -> page p50", Format.P50),
+  CAUSE_TO_PAGE_P95("cause_to_page_p95_min", "permanent cause -> page p95", Format.P95),
+  FIX_TO_FRESH_P50("fix_to_fresh_p50_min", "fix -> fresh features p50", Format.P50),
+  FIX_TO_FRESH_P95("fix_to_fresh_p95_min", "fix -> fresh features p95", Format.P95),
   STALENESS_CRITICAL("staleness_critical_min", "staleness p50 / p99: Critical", Format.MINUTES_PAIR),
   STALENESS_HIGH("staleness_high_min", "staleness p50 / p99: High", Format.MINUTES_PAIR),
   STALENESS_NORMAL("staleness_normal_min", "staleness p50 / p99: Normal", Format.MINUTES_PAIR),
@@ -24,15 +28,23 @@ public enum Figure {
   BREACH_HIGH("slo_breach_high_min_per_job_month", "SLO breach min / job-month: High", Format.DECIMAL),
   BREACH_NORMAL("slo_breach_normal_min_per_job_month", "SLO breach min / job-month: Normal", Format.DECIMAL),
   BREACH_LOW("slo_breach_low_min_per_job_month", "SLO breach min / job-month: Low", Format.DECIMAL),
-  FAILED_SPOT_SECONDS("failed_compute_spot_s", "compute on failed attempts, spot (pod-h)", Format.POD_HOURS),
-  FAILED_ON_DEMAND_SECONDS("failed_compute_on_demand_s", "compute on failed attempts, on-demand (pod-h)", Format.POD_HOURS),
-  FAILED_COST("failed_compute_cost_spot_s", "cost of failed attempts (spot pod-h equivalent)", Format.POD_HOURS),
-  TOTAL_COST("total_compute_cost_spot_s", "cost of all attempts (spot pod-h equivalent)", Format.POD_HOURS),
-  ON_DEMAND_SHARE_PCT("on_demand_share_pct", "% of compute on on-demand", Format.PERCENT),
+  RECLAIMS_SURVIVED("executors_reclaimed_survived", "executors reclaimed in attempts that survived", Format.COUNT),
+  RECLAIMS_FATAL("attempts_killed_by_reclaim", "attempts killed by a reclaim (all executors or the driver)", Format.COUNT),
+  PENDING_POD_SECONDS("pending_pod_s", "pod-h pending for a node (not billed)", Format.POD_HOURS),
+  COST_IDLE_DRIVER("cost_idle_driver_s", "cost: drivers idle, waiting for executors", Format.POD_HOURS),
+  COST_FAILED("cost_failed_s", "cost: attempts that failed", Format.POD_HOURS),
+  COST_SUCCEEDED("cost_succeeded_s", "cost: attempts that succeeded", Format.POD_HOURS),
+  TOTAL_COST("cost_total_s", "cost: total (idle + failed + succeeded)", Format.POD_HOURS),
+  SPOT_POD_SECONDS("billed_spot_pod_s", "billed pod-h on spot", Format.POD_HOURS),
+  ON_DEMAND_POD_SECONDS("billed_on_demand_pod_s", "billed pod-h on on-demand", Format.POD_HOURS),
+  EXECUTOR_ON_DEMAND_PCT("executor_on_demand_pct", "% of executor pod-h on on-demand (fallback)", Format.PERCENT),
   STATUS_WRITES_PER_RUN("status_writes_per_run", "status writes per run", Format.RATIO),
   RECONCILES_PER_RUN("reconciles_per_run", "reconciles per run (incl. 10m safety net)", Format.RATIO);
 
-  public enum Format { COUNT, RATIO, PERCENT, RATE, MINUTES, MINUTES_PAIR, DECIMAL, POD_HOURS }
+  public enum Format { COUNT, RATIO, PERCENT, RATE, P50, P95, MINUTES_PAIR, DECIMAL, POD_HOURS }
+
+  /** Fewer samples than this and a p95 is just the largest one or two: not reported. */
+  public static final int MIN_P95_SAMPLES = 20;
 
   public final String key;
   public final String label;

@@ -31,12 +31,15 @@ public final class Report {
       out.append('\n');
     }
     out.append('\n');
-    for (PolicyResult r : results) {
-      out.append(String.format(Locale.ROOT, "calibration %s: %.1f%% of jobs had a transient failure (field: 3.7%%), "
-          + "%.2f%% a permanent one (field: 0.5%%)%n", r.policy(), 100 * r.jobsWithTransientFailure(),
-          100 * r.jobsWithPermanentFailure()));
-    }
+    out.append(calibration(outcome.exposure()));
     return out.toString();
+  }
+
+  /** The world's events against the field's figures (per 30-day window). */
+  static String calibration(Exposure e) {
+    return String.format(Locale.ROOT, "calibration (world events, mean of %d 30-day window%s): %.1f%% of jobs met a "
+        + "transient cause (field: 3.7%%), %.2f%% a permanent one (field: 0.5%%)%n", e.windows(), e.windows() == 1 ? "" : "s",
+        100 * e.transientShare(), 100 * e.permanentShare());
   }
 
   public static void csv(List<PolicyResult> results, Writer out) throws IOException {
@@ -45,6 +48,9 @@ public final class Report {
       if (f.format == Figure.Format.MINUTES_PAIR) {
         header.add(f.key + "_p50");
         header.add(f.key + "_p99");
+      } else if (f.format == Figure.Format.P50 || f.format == Figure.Format.P95) {
+        header.add(f.key);
+        header.add(f.key + "_n");
       } else {
         header.add(f.key);
       }
@@ -68,14 +74,16 @@ public final class Report {
   static String format(Figure f, double[] v) {
     double x = v[0];
     if (Double.isNaN(x)) {
-      return "n/a";
+      return f.format == Figure.Format.P50 || f.format == Figure.Format.P95 ? "n/a (n=0)" : "n/a";
     }
     return switch (f.format) {
       case COUNT -> String.format(Locale.ROOT, "%,d", Math.round(x));
       case RATIO -> String.format(Locale.ROOT, "%.2f", x);
       case PERCENT -> String.format(Locale.ROOT, "%.1f%%", x);
       case RATE -> String.format(Locale.ROOT, "%.3f", x);
-      case MINUTES -> minutes(x);
+      case P50 -> minutes(x) + " (n=" + Math.round(v[1]) + ")";
+      case P95 -> v[1] < Figure.MIN_P95_SAMPLES ? "n<20 (n=" + Math.round(v[1]) + ")"
+          : minutes(x) + " (n=" + Math.round(v[1]) + ")";
       case MINUTES_PAIR -> minutes(v[0]) + " / " + minutes(v[1]);
       case DECIMAL -> String.format(Locale.ROOT, "%.1f", x);
       case POD_HOURS -> String.format(Locale.ROOT, "%,.0f", x / 3600);

@@ -2,7 +2,8 @@ package io.featurejob.operator.sim;
 
 /**
  * A spot capacity shortage on one pool, [start, end) in epoch millis. {@code severity} is the share
- * of launches it blocks; a blocked pod waits until the episode ends.
+ * of capacity checks (one per pool every recheck interval) that find no node; a pod waits until a
+ * check succeeds or the episode ends.
  */
 public record Shortage(int pool, long start, long end, double severity) {
   boolean covers(long t) {

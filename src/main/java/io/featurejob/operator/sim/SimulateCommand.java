@@ -19,11 +19,13 @@ public final class SimulateCommand {
   private SimulateCommand() {}
 
   static final String USAGE = """
-      usage: simulate [--jobs N] [--days D] [--seed S] [--out FILE.csv] [--on-demand-price X]
+      usage: simulate [--jobs N] [--days D] [--seed S | --seeds LIST] [--out FILE.csv] [--on-demand-price X]
                       [--policies a,b,...] [--failure-scale K] [--threads T] [--exact-requeue]
         --jobs             fleet size (default 1000, up to 100000)
         --days             simulated days (default 30; fractions allowed)
         --seed             everything is drawn from it: same seed, same numbers (default 1)
+        --seeds            several seeds, e.g. 1,2,3 or 3 (= 1,2,3): the policies run on the same worlds and
+                           the table gives same-seed differences from the first policy with 95% intervals
         --out              CSV file, one row per policy (default: none)
         --on-demand-price  on-demand price as a multiple of spot (default 3)
         --policies         subset of: %s
@@ -40,13 +42,15 @@ public final class SimulateCommand {
     Path csv = null;
     int jobs = config.jobs();
     Duration length = config.length();
+    List<Long> seeds = List.of(config.seed());
     try {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         switch (a) {
           case "--jobs" -> jobs = positiveInt(a, value(args, ++i, a));
           case "--days" -> length = Duration.ofSeconds(Math.round(positive(a, value(args, ++i, a)) * 86_400));
-          case "--seed" -> config = config.withSeed(Long.parseLong(value(args, ++i, a)));
+          case "--seed" -> seeds = List.of(seed(a, value(args, ++i, a)));
+          case "--seeds" -> seeds = seeds(value(args, ++i, a));
           case "--out" -> csv = Path.of(value(args, ++i, a));
           case "--on-demand-price" -> config = config.withOnDemandPrice(positive(a, value(args, ++i, a)));
           case "--policies" -> config = config.withPolicies(policies(value(args, ++i, a)));
@@ -68,24 +72,30 @@ public final class SimulateCommand {
     config = config.withJobs(jobs, length);
 
     long started = System.nanoTime();
-    Simulator.Outcome outcome = Simulator.run(config);
+    List<Simulator.Outcome> outcomes = new ArrayList<>();
+    for (long seed : seeds) {
+      outcomes.add(Simulator.run(config.withSeed(seed)));
+    }
     double seconds = (System.nanoTime() - started) / 1e9;
-    out.print(Report.markdown(outcome));
-    out.printf(Locale.ROOT, "wall time: %.1f s (%d policies, %d threads, %d cores)%n", seconds,
+    out.print(seeds.size() == 1 ? Report.markdown(outcomes.get(0)) : SeedTable.markdown(outcomes));
+    out.printf(Locale.ROOT, "wall time: %.1f s (%d seeds, %d policies, %d threads, %d cores)%n", seconds, seeds.size(),
         config.policies().size(), Math.min(config.threads(), config.policies().size()),
         Runtime.getRuntime().availableProcessors());
     if (csv != null) {
-      try {
-        if (csv.toAbsolutePath().getParent() != null) {
-          Files.createDirectories(csv.toAbsolutePath().getParent());
+      for (Simulator.Outcome o : outcomes) {
+        Path file = seeds.size() == 1 ? csv : withSeed(csv, o.config().seed());
+        try {
+          if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+          }
+          try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            Report.csv(o.results(), w);
+          }
+          out.println("csv: " + file);
+        } catch (IOException e) {
+          out.println("simulate: cannot write " + file + ": " + e.getMessage());
+          return 1;
         }
-        try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-          Report.csv(outcome.results(), w);
-        }
-        out.println("csv: " + csv);
-      } catch (IOException e) {
-        out.println("simulate: cannot write " + csv + ": " + e.getMessage());
-        return 1;
       }
     }
     return 0;
@@ -100,6 +110,43 @@ public final class SimulateCommand {
     List<Policy> list = new ArrayList<>();
     for (String n : names.split(",")) {
       list.add(Policies.named(n.trim()).orElseThrow(() -> new IllegalArgumentException("unknown policy '" + n.trim() + "'")));
+    }
+    return list;
+  }
+
+  /** target/sim.csv -> target/sim-seed2.csv */
+  static Path withSeed(Path csv, long seed) {
+    String name = csv.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String named = dot < 0 ? name + "-seed" + seed : name.substring(0, dot) + "-seed" + seed + name.substring(dot);
+    return csv.resolveSibling(named);
+  }
+
+  private static long seed(String option, String text) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + ": '" + text + "' is not a whole number");
+    }
+  }
+
+  /** "1,2,3" or "3" (meaning 1,2,3). */
+  static List<Long> seeds(String text) {
+    if (!text.contains(",")) {
+      int n = positiveInt("--seeds", text);
+      List<Long> list = new ArrayList<>();
+      for (long s = 1; s <= n; s++) {
+        list.add(s);
+      }
+      return list;
+    }
+    List<Long> list = new ArrayList<>();
+    for (String s : text.split(",")) {
+      long seed = seed("--seeds", s);
+      if (list.contains(seed)) {
+        throw new IllegalArgumentException("--seeds: seed " + seed + " twice");
+      }
+      list.add(seed);
     }
     return list;
   }

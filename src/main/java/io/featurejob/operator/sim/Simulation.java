@@ -263,7 +263,8 @@ public final class Simulation {
       if (d.launch().attempt() == 1) {
         tally.runs++;
       }
-      s.fate = fates.fate(s.job, d.launch(), t, s.resolved.spec().spark().executorMemoryMiB());
+      s.fate = fates.fate(s.job, d.launch(), t, s.resolved.spec().spark().driverMemoryMiB(),
+          s.resolved.spec().spark().executorMemoryMiB());
     }
     scheduleDecider(s, t, d);
   }
@@ -305,8 +306,7 @@ public final class Simulation {
   private void finished(JobState s, AttemptFate fate, Decision.FinishedAttempt f, long t) {
     boolean failed = f.outcome() == Outcome.Failed;
     if (fate != null) {
-      tally.compute(fate.driverCapacity(), fate.driverSeconds(t), failed);
-      tally.compute(fate.executorCapacity(), fate.executorSeconds(t), failed);
+      tally.attemptEnded(fate, t, failed);
     }
     if (failed) {
       if (f.failureClass() != null && f.failureClass().isTransient()) {

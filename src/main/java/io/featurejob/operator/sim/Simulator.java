@@ -12,12 +12,14 @@ public final class Simulator {
   private Simulator() {}
 
   /** Everything one simulation produced. */
-  public record Outcome(SimConfig config, List<FleetJob> fleet, World world, List<PolicyResult> results) {}
+  public record Outcome(SimConfig config, List<FleetJob> fleet, World world, Exposure exposure,
+      List<PolicyResult> results) {}
 
   public static Outcome run(SimConfig config) {
     List<FleetJob> fleet = Fleet.generate(config.jobs(), config.model().spotPools(), config.seed());
     World world = World.generate(fleet, config.model(), config.seed(), config.start(), config.end());
-    return new Outcome(config, fleet, world, run(config, fleet, world));
+    Exposure exposure = Exposure.of(fleet, world, config.start(), config.end());
+    return new Outcome(config, fleet, world, exposure, run(config, fleet, world));
   }
 
   public static List<PolicyResult> run(SimConfig config, List<FleetJob> fleet, World world) {

@@ -1,6 +1,7 @@
 package io.featurejob.operator.sim;
 
 import io.featurejob.operator.api.CapacityType;
+import io.featurejob.operator.api.FailureClass;
 import io.featurejob.operator.api.Importance;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,8 +22,9 @@ final class Tally {
   long humanUnblocks;
   long transientStreaks;
   long transientStreaksWithoutPage;
-  final double[] failedSeconds = new double[CapacityType.values().length];
-  final double[] allSeconds = new double[CapacityType.values().length];
+  final CostBook cost = new CostBook();
+  long reclaimsSurvived;
+  long reclaimsFatal;
   final List<Double> causeToPageMinutes = new ArrayList<>();
   final List<Double> fixToFreshMinutes = new ArrayList<>();
   long causesGoneBeforePage;
@@ -39,11 +41,13 @@ final class Tally {
     }
   }
 
-  void compute(CapacityType capacity, double seconds, boolean failed) {
-    allSeconds[capacity.ordinal()] += seconds;
-    if (failed) {
-      failedSeconds[capacity.ordinal()] += seconds;
-    }
+  /** Books an attempt that ended (its pods went away) at {@code until}. */
+  void attemptEnded(AttemptFate f, long until, boolean failed) {
+    cost.book(f, until, failed);
+    boolean killedByReclaim = f.failure() != null && f.cause() == null && until >= f.end()
+        && f.failure().failureClass() == FailureClass.SpotInterruption;
+    reclaimsFatal += killedByReclaim ? 1 : 0;
+    reclaimsSurvived += killedByReclaim ? 0 : f.executorsLost();
   }
 
   PolicyResult result(String policy, int jobs, double days, double onDemandPrice) {
@@ -60,10 +64,10 @@ final class Tally {
     put(f, Figure.HUMAN_UNBLOCKS, humanUnblocks);
     put(f, Figure.CAUSES, causesHit);
     put(f, Figure.CAUSES_FIXED_UNPAGED, causesGoneBeforePage);
-    put(f, Figure.CAUSE_TO_PAGE_P50, percentile(causeToPageMinutes, 0.50));
-    put(f, Figure.CAUSE_TO_PAGE_P95, percentile(causeToPageMinutes, 0.95));
-    put(f, Figure.FIX_TO_FRESH_P50, percentile(fixToFreshMinutes, 0.50));
-    put(f, Figure.FIX_TO_FRESH_P95, percentile(fixToFreshMinutes, 0.95));
+    putPercentile(f, Figure.CAUSE_TO_PAGE_P50, causeToPageMinutes, 0.50);
+    putPercentile(f, Figure.CAUSE_TO_PAGE_P95, causeToPageMinutes, 0.95);
+    putPercentile(f, Figure.FIX_TO_FRESH_P50, fixToFreshMinutes, 0.50);
+    putPercentile(f, Figure.FIX_TO_FRESH_P95, fixToFreshMinutes, 0.95);
     Figure[] stale = {Figure.STALENESS_CRITICAL, Figure.STALENESS_HIGH, Figure.STALENESS_NORMAL, Figure.STALENESS_LOW};
     Figure[] breach = {Figure.BREACH_CRITICAL, Figure.BREACH_HIGH, Figure.BREACH_NORMAL, Figure.BREACH_LOW};
     for (Importance i : Importance.values()) {
@@ -72,19 +76,26 @@ final class Tally {
       double jobMonths = jobsByImportance[i.ordinal()] * days / 30.0;
       put(f, breach[i.ordinal()], jobMonths == 0 ? Double.NaN : breachMinutes[i.ordinal()] / jobMonths);
     }
-    double failedSpot = failedSeconds[CapacityType.Spot.ordinal()];
-    double failedOnDemand = failedSeconds[CapacityType.OnDemand.ordinal()];
-    double allSpot = allSeconds[CapacityType.Spot.ordinal()];
-    double allOnDemand = allSeconds[CapacityType.OnDemand.ordinal()];
-    put(f, Figure.FAILED_SPOT_SECONDS, failedSpot);
-    put(f, Figure.FAILED_ON_DEMAND_SECONDS, failedOnDemand);
-    put(f, Figure.FAILED_COST, failedSpot + onDemandPrice * failedOnDemand);
-    put(f, Figure.TOTAL_COST, allSpot + onDemandPrice * allOnDemand);
-    put(f, Figure.ON_DEMAND_SHARE_PCT, allSpot + allOnDemand == 0 ? 0 : 100.0 * allOnDemand / (allSpot + allOnDemand));
+    put(f, Figure.RECLAIMS_SURVIVED, reclaimsSurvived);
+    put(f, Figure.RECLAIMS_FATAL, reclaimsFatal);
+    put(f, Figure.PENDING_POD_SECONDS, cost.seconds(CostBook.State.PENDING, CapacityType.Spot)
+        + cost.seconds(CostBook.State.PENDING, CapacityType.OnDemand));
+    put(f, Figure.COST_IDLE_DRIVER, cost.cost(CostBook.State.IDLE_DRIVER, onDemandPrice));
+    put(f, Figure.COST_FAILED, cost.cost(CostBook.State.FAILED, onDemandPrice));
+    put(f, Figure.COST_SUCCEEDED, cost.cost(CostBook.State.SUCCEEDED, onDemandPrice));
+    put(f, Figure.TOTAL_COST, cost.totalCost(onDemandPrice));
+    put(f, Figure.SPOT_POD_SECONDS, cost.billedSeconds(CapacityType.Spot));
+    put(f, Figure.ON_DEMAND_POD_SECONDS, cost.billedSeconds(CapacityType.OnDemand));
+    put(f, Figure.EXECUTOR_ON_DEMAND_PCT, 100 * cost.executorOnDemandShare());
     put(f, Figure.STATUS_WRITES_PER_RUN, runs == 0 ? 0 : (double) statusWrites / runs);
     put(f, Figure.RECONCILES_PER_RUN, runs == 0 ? 0 : (double) (decisions + safetyNetReconciles) / runs);
     return new PolicyResult(policy, f, jobs == 0 ? 0 : (double) jobsWithTransientFailure / jobs,
         jobs == 0 ? 0 : (double) jobsWithPermanentFailure / jobs);
+  }
+
+  /** A percentile with its sample count: {value, n}. */
+  private static void putPercentile(Map<Figure, double[]> f, Figure figure, List<Double> samples, double q) {
+    f.put(figure, new double[] {percentile(samples, q), samples.size()});
   }
 
   private static void put(Map<Figure, double[]> f, Figure figure, double value) {

@@ -18,6 +18,7 @@ public final class World {
   private final Shortage[][] shortagesByPool;
   private final PermanentCause[][] causesByJob;
   final List<PermanentCause> causes;
+  private static final long SALT_CAPACITY = 31;
 
   public World(FailureModel model, long seed, int jobs, List<Shortage> shortages, List<PermanentCause> causes) {
     this.model = model;
@@ -103,6 +104,22 @@ public final class World {
       }
     }
     return hi >= 0 && list[hi].covers(t) ? list[hi] : null;
+  }
+
+  /**
+   * The first moment at or after t at which the pool has capacity for a spot pod. During a shortage
+   * the pool is checked every {@code recheck}; each check is one draw shared by every pod of the pool,
+   * so a pod that has been pending and one launched now get the same answer at the same check.
+   */
+  long capacityFrom(int pool, long t) {
+    long recheck = model.recheck().toMillis();
+    long check = t;
+    Shortage s = shortageAt(pool, check);
+    while (s != null && Draws.unit(seed, pool, Math.floorDiv(check, recheck), 0, SALT_CAPACITY) < s.severity()) {
+      check = Math.min(s.end(), (Math.floorDiv(check, recheck) + 1) * recheck);
+      s = shortageAt(pool, check);
+    }
+    return check;
   }
 
   PermanentCause[] causesOf(int job) {

@@ -64,7 +64,7 @@ class PartsTest {
     FateModel model = new FateModel(w, new CauseBook(w));
     var plan = new io.featurejob.operator.policy.LaunchPlan("run", 1, "pod-1", Scenarios.START, Scenarios.START,
         CapacityType.OnDemand, CapacityType.Spot, 2048, 2048, io.featurejob.operator.policy.LaunchPlan.Trigger.Schedule);
-    AttemptFate f = model.fate(Scenarios.HOURLY, plan, start, 2048);
+    AttemptFate f = model.fate(Scenarios.HOURLY, plan, start, 2048, 2048);
 
     assertEquals(start + 30_000, f.driverStart());
     assertEquals(start + 30_000, f.executorsBlockedSince());
@@ -87,7 +87,7 @@ class PartsTest {
     Function<Long, AttemptFate> withMemory = mib -> model.fate(Scenarios.HOURLY,
         new io.featurejob.operator.policy.LaunchPlan("run", 1, "pod", Scenarios.START, Scenarios.START,
             CapacityType.OnDemand, CapacityType.OnDemand, 2048, mib, io.featurejob.operator.policy.LaunchPlan.Trigger.Schedule),
-        start, 2048);
+        start, 2048, 2048);
     assertEquals(FailureClass.OutOfMemory, withMemory.apply(2048L).failure().failureClass());
     assertEquals(FailureClass.OutOfMemory, withMemory.apply(3072L).failure().failureClass());
     assertNull(withMemory.apply(4608L).failure(), "1.8 x 2g fits in 4.5g");
