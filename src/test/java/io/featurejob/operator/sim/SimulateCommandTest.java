@@ -36,8 +36,25 @@ class SimulateCommandTest {
   }
 
   @Test
+  void severalSeedsGiveDifferencesWithIntervalsAndSampleCounts(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("sim.csv");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int code = SimulateCommand.run(new String[] {"--jobs", "30", "--days", "0.5", "--seeds", "2", "--failure-scale", "20",
+        "--policies", "operator-defaults,eager-cap3", "--out", csv.toString()}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, out);
+    assertTrue(out.contains("x 2 seeds (1,2)"), out);
+    assertTrue(out.contains("; Δ "), out);
+    assertTrue(out.contains("| fix -> fresh features p95 | n<20 (n="), out);
+    assertTrue(out.contains("seed 2: "), out);
+    assertTrue(Files.exists(dir.resolve("sim-seed1.csv")) && Files.exists(dir.resolve("sim-seed2.csv")));
+    assertEquals(List.of(4L, 9L), SimulateCommand.seeds("4,9"));
+    assertEquals(List.of(1L, 2L, 3L), SimulateCommand.seeds("3"));
+  }
+
+  @Test
   void rejectsBadOptions() {
-    for (String[] args : List.of(new String[] {"--jobs", "0"}, new String[] {"--days"}, new String[] {"--policies", "nope"},
+    for (String[] args : List.of(new String[] {"--jobs", "0"}, new String[] {"--days"}, new String[] {"--policies", "nope"}, new String[] {"--seeds", "1,1"},
         new String[] {"--frobnicate"})) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       assertEquals(2, SimulateCommand.run(args, new PrintStream(bytes, true, StandardCharsets.UTF_8)));
