@@ -25,7 +25,7 @@ public final class SimulateCommand {
         --days             simulated days (default 30; fractions allowed)
         --seed             everything is drawn from it: same seed, same numbers (default 1)
         --seeds            several seeds, e.g. 1,2,3 or 3 (= 1,2,3): the policies run on the same worlds and
-                           the table gives same-seed differences from the first policy with 95% intervals
+                           the table gives same-seed differences from the first policy with 95%% intervals
         --out              CSV file, one row per policy (default: none)
         --on-demand-price  on-demand price as a multiple of spot (default 3)
         --policies         subset of: %s
