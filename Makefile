@@ -78,9 +78,10 @@ simulate-full: build
 	nice -n 10 java -cp $(JAR) io.featurejob.operator.sim.SimulateCommand --jobs 1000 --days 360 --seeds 1,2,3 \
 	  --out target/simulation-full.csv | tee target/simulation-full.md
 
-## The README's stress table: every failure rate x10, 1,000 jobs x 30 days x 3 seeds.
+## The README's stress table: every failure rate x10, STRESS_JOBS jobs x 30 days x 3 seeds.
+STRESS_JOBS ?= 1000
 simulate-stress: build
-	nice -n 10 java -cp $(JAR) io.featurejob.operator.sim.SimulateCommand --jobs 1000 --days 30 --seeds 1,2,3 \
+	nice -n 10 java -cp $(JAR) io.featurejob.operator.sim.SimulateCommand --jobs $(STRESS_JOBS) --days 30 --seeds 1,2,3 \
 	  --failure-scale 10 --out target/simulation-stress.csv | tee target/simulation-stress.md
 
 ## Time classification and redaction on issue 13's worst inputs: java.util.regex and the old patterns
