@@ -14,7 +14,7 @@ fi
 export KUBECONFIG="$STATE/kubeconfig"
 KUBECTL="$(hack/cluster.sh bin)/kubectl"
 "$KUBECTL" apply --server-side --force-conflicts -f crds/
-"$KUBECTL" wait --for condition=Established --timeout=60s crd/featurejobs.featurejob.io
+hack/await-crd.sh "$KUBECTL"
 
 mvn -B --no-transfer-progress test -Dgroups=bench -Dfeaturejob.excludedGroups=none \
   -Dtest=StormBench -Dsurefire.failIfNoSpecifiedTests=false \

@@ -31,7 +31,7 @@ echo "[e2e] KUBECONFIG=$KUBECONFIG; $("$KUBECTL" version 2>/dev/null | tr '\n' '
 
 # server-side, as README "Install" does; force: an earlier client-side apply may own the fields
 "$KUBECTL" apply --server-side --force-conflicts -f crds/
-"$KUBECTL" wait --for condition=Established --timeout=60s crd/featurejobs.featurejob.io
+hack/await-crd.sh "$KUBECTL"
 
 # ImageOnControlPlaneTest runs the operator image as deploy/'s pod: build it when a container engine
 # is here. FEATUREJOB_IMAGE=tag tests that tag without building; FEATUREJOB_E2E_IMAGE=0 skips both.

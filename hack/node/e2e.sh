@@ -35,7 +35,7 @@ export FEATUREJOB_KUBECTL="$KUBECTL"
 t2=$(date +%s)
 hack/node/images.sh import "$image"
 "$KUBECTL" apply --server-side --force-conflicts -f crds/ >/dev/null
-"$KUBECTL" wait --for condition=Established --timeout=60s crd/featurejobs.featurejob.io >/dev/null
+hack/await-crd.sh "$KUBECTL"
 echo "[e2e-node] image imported and CRDs applied in $(seconds "$t2")s"
 
 t3=$(date +%s)

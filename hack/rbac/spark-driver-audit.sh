@@ -62,7 +62,7 @@ K="$(hack/cluster.sh bin)/kubectl"
 PORT="$(cat "$FEATUREJOB_CLUSTER_STATE/apiserver-port")"
 
 "$K" apply --server-side -f crds/ >/dev/null
-"$K" wait --for condition=Established --timeout=60s crd/featurejobs.featurejob.io >/dev/null
+hack/await-crd.sh "$K"
 "$K" create namespace "$NS" >/dev/null
 sed "s/namespace: featurejob-jobs$/namespace: $NS/" deploy/job-namespace/job-namespace.yaml | "$K" apply -f - >/dev/null
 if [ "$MODE" = measure ]; then

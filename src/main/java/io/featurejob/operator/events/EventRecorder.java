@@ -81,6 +81,8 @@ public final class EventRecorder implements AutoCloseable {
       return size() > KNOWN_EVENTS;
     }
   };
+  /** How long close waits for an interrupted write to end after giving up on the queue. */
+  private static final Duration ABANDON_GRACE = Duration.ofSeconds(2);
   private final Object pendingLock = new Object();
   private int pending; // guarded by pendingLock
 
@@ -191,6 +193,13 @@ public final class EventRecorder implements AutoCloseable {
     synchronized (pendingLock) {
       pending -= lost;
       pendingLock.notifyAll();
+    }
+    // The write in progress was interrupted (it counts itself as dropped): let it finish, briefly, so
+    // that once close returns every event is written or counted.
+    try {
+      writer.awaitTermination(ABANDON_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     return lost;
   }

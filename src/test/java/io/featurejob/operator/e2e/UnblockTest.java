@@ -55,7 +55,8 @@ class UnblockTest {
     FeatureJobStatus parked = h.awaitStatus(JOB, "PermanentlyFailed", s -> s.phase == Phase.PermanentlyFailed);
     assertEquals(2, parked.consecutiveFailures);
     assertEquals(FailureClass.UserCodeError, parked.lastFailure.failureClass);
-    assertTrue(parked.lastFailure.message.contains("Traceback"), parked.lastFailure.message);
+    // The summary of the driver's log leads with the root cause: the traceback's exception line.
+    assertTrue(parked.lastFailure.message.contains("ValueError: invalid literal for int()"), parked.lastFailure.message);
     assertTrue(Conditions.isTrue(parked, Conditions.PERMANENTLY_FAILED));
     assertTrue(Conditions.isTrue(parked, Conditions.ALERTING));
     assertNull(parked.currentAttempt);
