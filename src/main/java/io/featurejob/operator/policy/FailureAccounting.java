@@ -12,7 +12,9 @@ import java.time.Instant;
 /**
  * The consecutive-failure count and what hangs on it: Healthy and Alerting, the alert at
  * {@code alertAfterFailures}, parking at {@code maxConsecutiveFailures}, the retry time; a success or an
- * unblock resets it. Every class counts and backs off the same way (the class only picks the remedy).
+ * unblock resets it. Every class counts and backs off the same way (the class only picks the remedy),
+ * except that with {@code retryPolicy.countInfrastructureFailures: false} SpotInterruption and
+ * CapacityUnavailable back off without counting ({@link FailureBudget}).
  */
 final class FailureAccounting {
   private FailureAccounting() {}
