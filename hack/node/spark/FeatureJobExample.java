@@ -1,7 +1,11 @@
 package io.featurejob.example;
 
 import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -19,6 +23,8 @@ import org.apache.spark.sql.functions;
  *       from PostgreSQL and writes one row of features per entity (count, sum)
  *   <li>{@code --off-heap-mib N}: each task also holds N MiB of native memory, touched, beyond the
  *       JVM heap (an executor above its container's memory limit is killed by the kernel)
+ *   <li>{@code --env-sha256 NAME=HEX}: before anything else, fails unless the environment variable
+ *       NAME is set and its SHA-256 is HEX (proves a secret arrived without printing it)
  * </ul>
  */
 public final class FeatureJobExample {
@@ -32,6 +38,7 @@ public final class FeatureJobExample {
     String target = "features";
     String start = "";
     String end = "";
+    String envSha256 = null;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--rows" -> rows = Long.parseLong(args[i + 1]);
@@ -41,8 +48,12 @@ public final class FeatureJobExample {
         case "--target" -> target = args[i + 1];
         case "--start" -> start = args[i + 1];
         case "--end" -> end = args[i + 1];
+        case "--env-sha256" -> envSha256 = args[i + 1];
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
+    }
+    if (envSha256 != null) {
+      checkEnvSha256(envSha256);
     }
     SparkSession spark = SparkSession.builder().appName("featurejob-example").getOrCreate();
     try {
@@ -82,6 +93,24 @@ public final class FeatureJobExample {
         .withColumn("window_end", functions.lit(end));
     features.write().mode(SaveMode.Append).jdbc(jdbc, target, props);
     System.out.println("featurejob-example: wrote " + features.count() + " feature rows to " + target);
+  }
+
+  /** {@code NAME=HEX}: the variable NAME hashes to HEX; says which matched, never the value. */
+  private static void checkEnvSha256(String expectation) throws NoSuchAlgorithmException {
+    int eq = expectation.indexOf('=');
+    if (eq <= 0) {
+      throw new IllegalArgumentException("--env-sha256 takes NAME=HEX");
+    }
+    String name = expectation.substring(0, eq);
+    String value = System.getenv(name);
+    if (value == null) {
+      throw new IllegalStateException(name + " is not set");
+    }
+    byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+    if (!HexFormat.of().formatHex(digest).equalsIgnoreCase(expectation.substring(eq + 1))) {
+      throw new IllegalStateException(name + " does not have the expected SHA-256");
+    }
+    System.out.println("featurejob-example: " + name + " has the expected SHA-256");
   }
 
   /** Every task of one stage over all executors allocates and touches {@code mib} MiB outside the heap. */
