@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Build step after fabric8's CRD generator (see pom.xml): the generator sorts printer columns by JSON
- * path, but `kubectl get fj` must show them in the order of DESIGN §2. Rewrites the generated file in
+ * path, but `kubectl get fj` must show them in the order of docs/design.md §2. Rewrites the generated file in
  * place; `make crds` copies it to crds/ and CrdDriftTest fails when the two differ.
  */
 public final class CrdPostProcessor {

@@ -1,7 +1,7 @@
 package io.featurejob.operator.api;
 
 /**
- * Why an attempt failed (DESIGN §5). The class decides remediation and the alert's wording; it never
+ * Why an attempt failed (docs/design.md §5). The class decides remediation and the alert's wording; it never
  * short-circuits the retry schedule: every class backs off the same way.
  */
 public enum FailureClass {

@@ -24,7 +24,7 @@ import java.util.Set;
 public final class Redactor {
   private Redactor() {}
 
-  /** Status messages are at most 1 KiB of UTF-8 (DESIGN §2, lastFailure.message). */
+  /** Status messages are at most 1 KiB of UTF-8 (docs/design.md §2, lastFailure.message). */
   public static final int MAX_BYTES = 1024;
 
   /**

@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * Which updates of a FeatureJob trigger a reconcile. JOSDK's default (generation-aware) reacts to
  * spec changes only, but the API server does not bump {@code metadata.generation} for metadata:
- * {@code kubectl annotate fj NAME featurejob.io/unblock=...} (DESIGN §6) on a parked job would then
+ * {@code kubectl annotate fj NAME featurejob.io/unblock=...} (docs/design.md §6) on a parked job would then
  * wait for the next periodic reconcile, hours away. So the reconciler turns generation awareness
  * off and uses this filter instead: spec (generation), the unblock and run-now annotations, labels (the owner
  * labels of featurejob_info), finalizers and deletion. The operator's own status writes change none

@@ -22,7 +22,7 @@ public final class Stories {
   public static final String ACCEPTANCE_JOB = "trip-features";
   public static final String SPOT_JOB = "eta-features";
   /**
-   * DESIGN §1: why the first run after the permission was revoked fails, as PostgreSQL 15 says it
+   * docs/design.md §1: why the first run after the permission was revoked fails, as PostgreSQL 15 says it
    * (demo/spark-corpus, case permission-revoked).
    */
   public static final String PERMISSION_DENIED = "org.postgresql.util.PSQLException: ERROR: permission denied for table trips";

@@ -1,6 +1,6 @@
 package io.featurejob.operator.events;
 
-/** Reasons of the Kubernetes Events the operator writes about a FeatureJob (DESIGN §7), with their type. */
+/** Reasons of the Kubernetes Events the operator writes about a FeatureJob (docs/design.md §7), with their type. */
 public enum EventReason {
   RunStarted(false),
   RunSucceeded(false),

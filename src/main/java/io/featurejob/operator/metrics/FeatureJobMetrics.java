@@ -23,7 +23,7 @@ import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The operator's Prometheus metrics (DESIGN §8), kept on a Micrometer registry that JOSDK's
+ * The operator's Prometheus metrics (docs/design.md §8), kept on a Micrometer registry that JOSDK's
  * reconciler metrics can share.
  *
  * <p>Micrometer names are dotted and carry a base unit; the Prometheus registry turns them into the

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** The status conditions of DESIGN §2, set the Kubernetes way (transition time moves only on change). */
+/** The status conditions of docs/design.md §2, set the Kubernetes way (transition time moves only on change). */
 public final class Conditions {
   public static final String SPEC_VALID = "SpecValid";
   public static final String HEALTHY = "Healthy";

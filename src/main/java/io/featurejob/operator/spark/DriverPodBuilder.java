@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the driver pod of one attempt (DESIGN §4). The pod runs spark-submit in client mode, so the
+ * Builds the driver pod of one attempt (docs/design.md §4). The pod runs spark-submit in client mode, so the
  * driver runs inside it, creates its executors through the API server and owns them: deleting the
  * driver deletes the executors. Everything needed to rebuild the attempt is on the pod's labels and
  * annotations (see {@link PodAttempt}), so a restarted operator can adopt it.

@@ -70,7 +70,7 @@ class AlertsEndToEndTest {
   static final String PARKED = "trip-features";
   static final String FLAKY = "eta-features";
   static final Duration WAIT = Duration.ofSeconds(90);
-  /** DESIGN §5, from the field: classifies as CapacityUnavailable (transient). */
+  /** docs/design.md §5, from the field: classifies as CapacityUnavailable (transient). */
   static final String NO_SPOT_CAPACITY = "AWS_INSUFFICIENT_INSTANCE_CAPACITY_FAILURE(CLIENT_ERROR): "
       + "aws_api_error_code:InsufficientInstanceCapacity, aws_error_message:There is no Spot capacity available "
       + "that matches your request.";

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ClassifierTest {
 
-  // The four messages from the field (DESIGN §5), verbatim.
+  // The four messages from the field (docs/design.md §5), verbatim.
   static final String FIELD_PSQL = "PSQLException: ERROR: permission denied for relation trips";
   static final String FIELD_CAPACITY = "AWS_INSUFFICIENT_INSTANCE_CAPACITY_FAILURE(CLIENT_ERROR): "
       + "aws_api_error_code:InsufficientInstanceCapacity, aws_error_message:There is no Spot capacity "

@@ -111,7 +111,7 @@ class ImageOnControlPlaneTest {
     assertEquals("1", statusField(status, "NoNewPrivs"), "allowPrivilegeEscalation: false");
     assertEquals("2", statusField(status, "Seccomp"), "a seccomp filter (RuntimeDefault) is on");
 
-    // The operator in the image does its work: the acceptance story (DESIGN §1) in short.
+    // The operator in the image does its work: the acceptance story (docs/design.md §1) in short.
     AtomicBoolean permissionGranted = new AtomicBoolean(false);
     h.kubelet.script(Stories.ACCEPTANCE_JOB, Stories.acceptanceScript(permissionGranted));
     FeatureJob job = Stories.acceptanceJob();

@@ -55,7 +55,7 @@ class StoriesOnControlPlaneTest {
     }
   }
 
-  /** DESIGN §1: permission revoked, alert at N, user fixes it, the pending retry succeeds; and `kubectl get fj`. */
+  /** docs/design.md §1: permission revoked, alert at N, user fixes it, the pending retry succeeds; and `kubectl get fj`. */
   @Test
   void acceptanceStory() {
     h = ClusterHarness.start("acceptance");
@@ -78,7 +78,7 @@ class StoriesOnControlPlaneTest {
     await("alerting metric").atMost(ClusterHarness.TIMEOUT).pollInterval(ClusterHarness.POLL).ignoreExceptions()
         .until(() -> Double.valueOf(1.0).equals(h.value("featurejob_alerting", job, Map.of())));
 
-    // `kubectl get fj` while alerting: the printer columns of DESIGN §2, in order.
+    // `kubectl get fj` while alerting: the printer columns of docs/design.md §2, in order.
     ClusterHarness.Result table = h.kubectlHere(null, "get", "fj", job);
     assertEquals(0, table.exitCode(), table.output());
     String[] lines = table.stdout().split("\n");

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §1, the acceptance story, end to end: T a permission is revoked, T+1 the first run fails
+ * docs/design.md §1, the acceptance story, end to end: T a permission is revoked, T+1 the first run fails
  * with PermissionDenied, T+2 after N=3 failures the alert fires, T+3 the user fixes the permission,
  * T+4 the current back-off expires and the job is retried, T+5 the run succeeds, the alert
  * resolves. No unblock, no operator-side human.

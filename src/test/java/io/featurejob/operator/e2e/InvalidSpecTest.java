@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §2: input the schema cannot reject (the mock API server validates nothing, like a cluster
+ * docs/design.md §2: input the schema cannot reject (the mock API server validates nothing, like a cluster
  * whose CRD is older than the operator) is rejected by the reconciler: SpecValid=False naming every
  * problem, one Warning event, no pod, no crash loop, and the other jobs carry on.
  */

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §3: restarting the operator never launches a duplicate. State lives in the FeatureJob's
+ * docs/design.md §3: restarting the operator never launches a duplicate. State lives in the FeatureJob's
  * status and in deterministic pod names, so a new operator instance picks up where the old one was.
  */
 class OperatorRestartTest {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §1.5 and §6: at the cap the job is parked as PermanentlyFailed and launches nothing; a new
+ * docs/design.md §1.5 and §6: at the cap the job is parked as PermanentlyFailed and launches nothing; a new
  * value of the {@code featurejob.io/unblock} annotation (what {@code kubectl annotate --overwrite}
  * writes) resets the count and launches an attempt right away.
  */

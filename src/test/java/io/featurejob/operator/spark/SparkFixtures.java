@@ -12,7 +12,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
-/** Inputs for the spark package tests: the DESIGN §2 example job, resolved, and one launch plan. */
+/** Inputs for the spark package tests: the docs/design.md §2 example job, resolved, and one launch plan. */
 final class SparkFixtures {
   private SparkFixtures() {}
 
@@ -57,7 +57,7 @@ final class SparkFixtures {
         20);
   }
 
-  /** The DESIGN §2 example: driver 1 core 2g+512m, executors 4 x 2 cores 4g+1g. */
+  /** The docs/design.md §2 example: driver 1 core 2g+512m, executors 4 x 2 cores 4g+1g. */
   static ResolvedSpec exampleSpec() {
     return spec("1", 2048, 512L, "2", 4096, 1024L, null,
         List.of("--start", "${WINDOW_START}", "--end", "${WINDOW_END}"),
