@@ -461,10 +461,19 @@ public final class EvidenceSummary {
 
   /** {@code text} cut so its UTF-8 form, {@link #CUT} included, is at most {@code maxBytes}; never splits a character. */
   static String truncate(String text, int maxBytes) {
+    return truncate(text, maxBytes, CUT);
+  }
+
+  /**
+   * {@code text} cut so its UTF-8 form, {@code marker} included, is at most {@code maxBytes}; never
+   * splits a character. The one UTF-8-safe cut of the operator (Redactor and EventRecorder use it too);
+   * it lives here because this class must stay a single JDK-only file that runs inside the driver pod.
+   */
+  public static String truncate(String text, int maxBytes, String marker) {
     if (utf8Length(text) <= maxBytes) {
       return text;
     }
-    int budget = maxBytes - CUT.length();
+    int budget = maxBytes - utf8Length(marker);
     int bytes = 0;
     int end = 0;
     while (end < text.length()) {
@@ -476,7 +485,7 @@ public final class EvidenceSummary {
       bytes += len;
       end += Character.charCount(cp);
     }
-    return text.substring(0, end) + CUT;
+    return text.substring(0, end) + marker;
   }
 
   static int utf8Length(CharSequence s) {

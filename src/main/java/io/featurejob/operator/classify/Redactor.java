@@ -2,7 +2,6 @@ package io.featurejob.operator.classify;
 
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -359,36 +358,6 @@ public final class Redactor {
    * splits a character. Text that fits is returned unchanged.
    */
   public static String truncate(String text, int maxBytes) {
-    if (text == null) {
-      return null;
-    }
-    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    if (utf8.length <= maxBytes) {
-      return text;
-    }
-    int budget = maxBytes - TRUNCATED_MARKER.getBytes(StandardCharsets.UTF_8).length;
-    int bytes = 0;
-    int end = 0;
-    while (end < text.length()) {
-      int cp = text.codePointAt(end);
-      int len = utf8Length(cp);
-      if (bytes + len > budget) {
-        break;
-      }
-      bytes += len;
-      end += Character.charCount(cp);
-    }
-    return text.substring(0, end) + TRUNCATED_MARKER;
-  }
-
-  private static int utf8Length(int codePoint) {
-    if (codePoint < 0x80) {
-      return 1;
-    } else if (codePoint < 0x800) {
-      return 2;
-    } else if (codePoint < 0x10000) {
-      return 3;
-    }
-    return 4;
+    return text == null ? null : EvidenceSummary.truncate(text, maxBytes, TRUNCATED_MARKER);
   }
 }

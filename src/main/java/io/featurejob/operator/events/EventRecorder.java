@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.featurejob.operator.api.FeatureJob;
+import io.featurejob.operator.classify.EvidenceSummary;
 import io.featurejob.operator.classify.SafeText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -347,24 +348,7 @@ public final class EventRecorder implements AutoCloseable {
 
   /** At most {@link #MAX_MESSAGE_BYTES} UTF-8 bytes, cut on a character boundary, marked with "...". */
   static String truncate(String message) {
-    byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-    if (bytes.length <= MAX_MESSAGE_BYTES) {
-      return message;
-    }
-    int budget = MAX_MESSAGE_BYTES - ELLIPSIS.length();
-    StringBuilder out = new StringBuilder();
-    int used = 0;
-    for (int i = 0; i < message.length(); ) {
-      int cp = message.codePointAt(i);
-      int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
-      if (used + size > budget) {
-        break;
-      }
-      out.appendCodePoint(cp);
-      used += size;
-      i += Character.charCount(cp);
-    }
-    return out.append(ELLIPSIS).toString();
+    return EvidenceSummary.truncate(message, MAX_MESSAGE_BYTES, ELLIPSIS);
   }
 
   // RFC 3339 in whole seconds, as the core/v1 Event timestamps are serialized.
