@@ -1,15 +1,17 @@
 # featurejob-operator: every target does its own set-up (Maven resolves dependencies on first use).
 MVN ?= mvn -B -q
-JAR  = target/featurejob-operator-0.1.0-SNAPSHOT.jar
+# Modules (README "Layout"): the image runs JAR; demo, simulate and classify on a laptop run TOOLS_JAR.
+JAR  = featurejob-operator/target/featurejob-operator.jar
+TOOLS_JAR = featurejob-tools/target/featurejob-tools.jar
 CRD  = featurejobs.featurejob.io-v1.yml
 IMAGE ?= featurejob/featurejob-operator:0.1.0
 
 .PHONY: build test bench e2e e2e-node chaos cluster cluster-down demo run crds manifests image clean simulate \
 	simulate-full simulate-stress bench-matching spark-corpus spark-test
 
-build: $(JAR)
+build: $(JAR) $(TOOLS_JAR)
 
-$(JAR): pom.xml $(shell find src/main -type f)
+$(JAR) $(TOOLS_JAR) &: pom.xml $(wildcard */pom.xml) $(shell find featurejob-*/src/main -type f)
 	$(MVN) package -DskipTests
 
 ## Run every test (unit, table, mock-server end-to-end).
@@ -39,7 +41,7 @@ e2e-node:
 spark-test:
 	eval "$$(hack/spark/install.sh env)" && mvn -B --no-transfer-progress test -Dgroups=spark -Dfeaturejob.excludedGroups=none
 
-## Regenerate the corpus of real Spark output (src/main/resources/.../demo/spark-corpus): install,
+## Regenerate the corpus of real Spark output (featurejob-operator/src/test/resources/.../demo/spark-corpus): install,
 ## start a private PostgreSQL, run the cases (all, or SPARK_CASES="sigterm sigkill"), stop it.
 SPARK_CASES ?=
 spark-corpus:
@@ -65,30 +67,32 @@ cluster-down:
 
 ## Play the failure stories on an embedded API server with a simulated kubelet; exits by itself.
 demo: build
-	java -jar $(JAR) demo
+	java -jar $(TOOLS_JAR) demo
 
 ## Replay the field's failure mix under each retry policy (same Decider as the reconciler); prints a
 ## markdown table and writes a CSV. A quick month; override e.g. SIM_ARGS="--jobs 100000 --days 1".
 SIM_ARGS ?= --jobs 1000 --days 30 --out target/simulation.csv
 simulate: build
-	java -cp $(JAR) io.featurejob.operator.sim.SimulateCommand $(SIM_ARGS)
+	java -jar $(TOOLS_JAR) simulate $(SIM_ARGS)
 
 ## The README's table: 1,000 jobs x 360 days x 3 seeds, same-seed differences with 95% intervals.
 simulate-full: build
-	nice -n 10 java -cp $(JAR) io.featurejob.operator.sim.SimulateCommand --jobs 1000 --days 360 --seeds 1,2,3 \
+	nice -n 10 java -jar $(TOOLS_JAR) simulate --jobs 1000 --days 360 --seeds 1,2,3 \
 	  --out target/simulation-full.csv | tee target/simulation-full.md
 
 ## The README's stress table: every failure rate x10, STRESS_JOBS jobs x 30 days x 3 seeds.
 STRESS_JOBS ?= 1000
 simulate-stress: build
-	nice -n 10 java -cp $(JAR) io.featurejob.operator.sim.SimulateCommand --jobs $(STRESS_JOBS) --days 30 --seeds 1,2,3 \
+	nice -n 10 java -jar $(TOOLS_JAR) simulate --jobs $(STRESS_JOBS) --days 30 --seeds 1,2,3 \
 	  --failure-scale 10 --out target/simulation-stress.csv | tee target/simulation-stress.md
 
 ## Time classification and redaction on issue 13's worst inputs: java.util.regex and the old patterns
 ## (before) against RE2/J on bounded text (after); prints a markdown table and the load average.
 bench-matching:
-	$(MVN) test-compile exec:java -Dexec.mainClass=io.featurejob.operator.classify.MatchingBenchmark \
-	  -Dexec.classpathScope=test
+	$(MVN) -pl featurejob-operator -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+	  -Dmdep.outputFile=target/test-classpath.txt
+	java -cp featurejob-operator/target/test-classes:featurejob-operator/target/classes:$$(cat featurejob-operator/target/test-classpath.txt) \
+	  io.featurejob.operator.classify.MatchingBenchmark
 
 ## Run the operator against the current kubeconfig (or in-cluster config).
 run: build
@@ -96,13 +100,14 @@ run: build
 
 ## Regenerate crds/ from the Java API classes (CrdDriftTest fails until this is committed).
 crds:
-	$(MVN) process-classes
-	cp target/classes/META-INF/fabric8/$(CRD) crds/$(CRD)
+	$(MVN) -pl featurejob-api process-classes
+	cp featurejob-api/target/classes/META-INF/fabric8/$(CRD) crds/$(CRD)
 	cp crds/$(CRD) helm/featurejob-operator/crds/$(CRD)
 
 ## Re-render deploy/ from the helm chart's defaults (ChartDriftTest fails until this is committed).
 manifests:
-	$(MVN) test -Dtest=ChartDriftTest -Dfeaturejob.writeManifests=true
+	$(MVN) -pl featurejob-operator -am test -Dtest=ChartDriftTest -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dfeaturejob.writeManifests=true
 
 ## Build the container image: multi-stage Maven build, JRE runtime, uid 65532. Docker when its engine
 ## answers, else podman; FEATUREJOB_IMAGE_BASES=local builds the bases from Debian packages (no registry).

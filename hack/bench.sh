@@ -16,7 +16,7 @@ KUBECTL="$(hack/cluster.sh bin)/kubectl"
 "$KUBECTL" apply --server-side --force-conflicts -f crds/
 hack/await-crd.sh "$KUBECTL"
 
-mvn -B --no-transfer-progress test -Dgroups=bench -Dfeaturejob.excludedGroups=none \
+mvn -B --no-transfer-progress -pl featurejob-testkit -am test -Dgroups=bench -Dfeaturejob.excludedGroups=none \
   -Dtest=StormBench -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.jobs="${BENCH_JOBS:-200}" -Dbench.seconds="${BENCH_SECONDS:-120}"
 cat target/bench.txt

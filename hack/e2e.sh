@@ -50,7 +50,8 @@ if [ -n "${FEATUREJOB_IMAGE:-}" ]; then
   export FEATUREJOB_CONTAINER_COMMAND FEATUREJOB_CONTAINER_RUN_OPTIONS
 fi
 
+# The suites live in featurejob-testkit (README "Layout"); -am builds the modules it uses.
 # E2E_MAVEN_ARGS: e.g. one test class and its settings (make chaos)
 # shellcheck disable=SC2086
-mvn -B --no-transfer-progress test -Dgroups=cluster -Dfeaturejob.excludedGroups=none \
+mvn -B --no-transfer-progress -pl featurejob-testkit -am test -Dgroups=cluster -Dfeaturejob.excludedGroups=none \
   -Dsurefire.failIfNoSpecifiedTests=false ${E2E_MAVEN_ARGS:-}

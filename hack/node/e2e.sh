@@ -40,6 +40,6 @@ echo "[e2e-node] image imported and CRDs applied in $(seconds "$t2")s"
 
 t3=$(date +%s)
 export FEATUREJOB_NODE_SPARK_IMAGE="$image"
-mvn -B --no-transfer-progress test -Dgroups=node -Dfeaturejob.excludedGroups=none \
+mvn -B --no-transfer-progress -pl featurejob-testkit -am test -Dgroups=node -Dfeaturejob.excludedGroups=none \
   -Dsurefire.failIfNoSpecifiedTests=false ${FEATUREJOB_NODE_TESTS:+-Dtest="$FEATUREJOB_NODE_TESTS"}
 echo "[e2e-node] tests passed in $(seconds "$t3")s (total $(seconds "$t0")s)"

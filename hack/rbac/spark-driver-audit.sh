@@ -34,7 +34,7 @@ if [ -z "$SPARK_HOME" ] && [ -x hack/spark/install.sh ]; then
   SPARK_HOME="$(hack/spark/install.sh env | tail -1 | sed 's/^.*=//; s/^"//; s/"$//')"
 fi
 [ -x "$SPARK_HOME/bin/spark-submit" ] || { echo "no Spark: pass SPARK_HOME (bin/spark-submit)" >&2; exit 2; }
-JAR="$(ls target/featurejob-operator-*-SNAPSHOT.jar 2>/dev/null | head -1)"
+JAR="$(ls featurejob-operator/target/featurejob-operator.jar 2>/dev/null | head -1)"
 [ -n "$JAR" ] || { echo "no operator jar: run 'make build'" >&2; exit 2; }
 
 rm -rf "$WORK" && mkdir -p "$WORK"

@@ -2,7 +2,7 @@
 # Runs the corpus cases with real spark-submit (local mode) and records what the driver printed.
 #
 #   hack/spark/capture.sh [CASE...]     capture the cases (all when none) into the corpus:
-#                                       src/main/resources/io/featurejob/operator/demo/spark-corpus/<case>/
+#                                       featurejob-operator/src/test/resources/io/featurejob/operator/demo/spark-corpus/<case>/
 #                                         driver.log   stdout+stderr combined, as `kubectl logs` shows it
 #                                         exit-code    spark-submit's exit status (128+N after signal N)
 #                                         case.yaml    expected class, command, versions, date, what it does
@@ -16,7 +16,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-CORPUS="$ROOT/src/main/resources/io/featurejob/operator/demo/spark-corpus"
+CORPUS="$ROOT/featurejob-operator/src/test/resources/io/featurejob/operator/demo/spark-corpus"
 CASES=(success permission-revoked wrong-password missing-table python-udf-exception jvm-app-exception
        sql-analysis-error driver-oom python-memory-error broadcast-oom unreadable-file sigterm sigkill)
 # Seconds; a case still running then is killed and the capture fails (a loaded 2-core machine

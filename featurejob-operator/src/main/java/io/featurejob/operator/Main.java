@@ -8,20 +8,16 @@ import io.featurejob.operator.classify.SafeText;
 import io.featurejob.operator.config.ConfigException;
 import io.featurejob.operator.config.OperatorConfig;
 import io.featurejob.operator.controller.FeatureJobOperator;
-import io.featurejob.operator.demo.Demo;
-import io.featurejob.operator.sim.SimulateCommand;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The jar's entry point.
+ * The operator jar's entry point (demo and simulate live in featurejob-tools' jar).
  *
  * <pre>
  *   run       (default) run the operator against the current kubeconfig / in-cluster config
- *   demo      play the failure stories on an embedded API server with a simulated kubelet, then exit
  *   classify  classify a pod's JSON or a bare message with the built-in and your extra rules
- *   simulate  replay the field's failure mix under several retry policies (see README)
  * </pre>
  */
 public final class Main {
@@ -37,9 +33,7 @@ public final class Main {
     String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
     switch (command) {
       case "run" -> run();
-      case "demo" -> System.exit(Demo.run(rest, System.out));
       case "classify" -> System.exit(ClassifyCommand.run(rest, System.out, System.err));
-      case "simulate" -> System.exit(SimulateCommand.run(rest, System.out));
       case "-h", "--help", "help" -> usage();
       default -> {
         System.err.println("unknown command '" + command + "'");
@@ -51,11 +45,10 @@ public final class Main {
 
   private static void usage() {
     System.out.println("""
-        usage: java -jar featurejob-operator.jar [run | demo | classify ...]
+        usage: java -jar featurejob-operator.jar [run | classify ...]
           run       run the operator against the current kubeconfig or in-cluster config (default)
-          demo      embedded API server + simulated kubelet: plays the failure stories, then exits
           classify  classify a driver pod (--pod FILE) or a message (--message TEXT); see classify --help
-          simulate  replay the field's failure mix under several retry policies; see simulate --help
+        demo and simulate: java -jar featurejob-tools.jar (make demo, make simulate)
         configuration: FEATUREJOB_* environment variables or FEATUREJOB_CONFIG_FILE (see README)""");
   }
 

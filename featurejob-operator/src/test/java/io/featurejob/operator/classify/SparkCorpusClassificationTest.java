@@ -80,7 +80,7 @@ class SparkCorpusClassificationTest {
   }
 
   /**
-   * Captured on the real node (src/test/resources/.../node/README.md): executors OOMKilled at their
+   * Captured on the real node (featurejob-operator/src/test/resources/.../node/README.md): executors OOMKilled at their
    * container limit, Spark deleted their pods, the driver exited 1. The kubelet's tail lost the
    * executors' exit 137 (the operator retried with the same memory); the summary keeps it.
    */

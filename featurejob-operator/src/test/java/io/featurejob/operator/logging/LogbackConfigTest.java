@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 /** The operator's own logback.xml (not the tests'): it loads cleanly and every log entry is one safe line. */
 class LogbackConfigTest {
 
-  private static final Path MAIN_CONFIG = Path.of("src/main/resources/logback.xml");
+  private static final Path MAIN_CONFIG = Path.of("featurejob-operator/src/main/resources/logback.xml");
 
   @Test
   void theConfigLoadsWithoutErrors() throws Exception {

@@ -72,7 +72,7 @@ class DriverEvidenceTest {
 
     Path out = Files.createDirectories(tmp.resolve("javac"));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    Path source = Path.of("src/main/java/io/featurejob/operator/classify/EvidenceSummary.java");
+    Path source = Path.of("featurejob-operator/src/main/java/io/featurejob/operator/classify/EvidenceSummary.java");
     int rc = javac.run(null, null, null, "--release", "11", "-g", "-parameters", "-d", out.toString(), source.toString());
     assertEquals(0, rc, "EvidenceSummary.java compiles with --release 11");
     List<Path> classes;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * their pods at once and the driver exits 1; the "exit code 137(SIGKILL, possible container OOM)"
  * lines end 63 lines before the end of its 267-line log, outside the 2048 bytes the kubelet keeps as
  * the termination message, so the operator saw builtin:non-zero-exit -> UserCodeError and retried with
- * the same memory (that run's driver log and status: src/test/resources/io/featurejob/operator/node/).
+ * the same memory (that run's driver log and status: featurejob-operator/src/test/resources/io/featurejob/operator/node/).
  * The driver entrypoint's summary (classify/EvidenceSummary) keeps those lines.
  */
 @Tag("node")
