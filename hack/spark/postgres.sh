@@ -15,6 +15,12 @@
 # Root cannot run postgres: as root the server runs as the `postgres` OS user (Debian's package
 # creates it); as another user it runs as that user.
 #
+# For pods on the real node (hack/node/node.sh), `start` with FEATUREJOB_PG_POD_ADDRESS (the bridge's
+# host address) and FEATUREJOB_PG_POD_CIDR (the pod range) set also listens on that address and lets
+# the job role, and only it, log in to `features` from that range with its password. Both are server
+# options of this start only (listen_addresses, an hba_file next to the data dir): the next start
+# without them listens on 127.0.0.1 alone again.
+#
 # Fixture: database `features` owned by role `features_owner`, table `trips` (1000 rows), and the job
 # role `featurejob` (LOGIN, password below, SELECT on trips). Connections over TCP need a password
 # (scram-sha-256); the socket trusts local OS users (only the server's own user can reach it).
@@ -139,9 +145,20 @@ start() {
     local data p
     data="$(data_dir)"
     p="$(free_port)"
+    local options="-p $p" listen=127.0.0.1
+    if [ -n "${FEATUREJOB_PG_POD_ADDRESS:-}" ]; then
+      [ -n "${FEATUREJOB_PG_POD_CIDR:-}" ] || { log "FEATUREJOB_PG_POD_ADDRESS needs FEATUREJOB_PG_POD_CIDR"; exit 1; }
+      local hba
+      hba="$(dirname "$data")/pg_hba-pods.conf"
+      { cat "$data/pg_hba.conf"; echo "host features featurejob $FEATUREJOB_PG_POD_CIDR scram-sha-256"; } > "$hba"
+      if [ "$(id -u)" = 0 ]; then chown postgres: "$hba"; fi
+      chmod 0600 "$hba"
+      listen="127.0.0.1,$FEATUREJOB_PG_POD_ADDRESS"
+      options="$options -c listen_addresses=$listen -c hba_file=$hba"
+    fi
     # pg_ctl returns once the server accepts connections; the server then runs on its own.
-    as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$(dirname "$data")/server.log" -o "-p $p" -w -t 60 start >/dev/null
-    log "started pid $(running_pid) on 127.0.0.1:$p"
+    as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$(dirname "$data")/server.log" -o "$options" -w -t 60 start >/dev/null
+    log "started pid $(running_pid) on $listen port $p"
   fi
   load_fixture
   print_env

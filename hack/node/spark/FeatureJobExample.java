@@ -19,8 +19,10 @@ import org.apache.spark.sql.functions;
  * The small feature job of the real node's Spark image (hack/image/spark.Containerfile). Modes:
  * <ul>
  *   <li>{@code --rows N}: sums N generated numbers per key across the executors (no outside system)
- *   <li>{@code --jdbc URL --source T --target T [--start S --end E]}: reads events of the window
- *       from PostgreSQL and writes one row of features per entity (count, sum)
+ *   <li>{@code --jdbc URL --source T --target T [--start S --end E] [--user U --password-env NAME]}:
+ *       reads events of the window from PostgreSQL and writes one row of features per entity (count,
+ *       sum), logging in as U with the password in the driver's environment variable NAME (Spark
+ *       hands the connection properties to the executors' tasks)
  *   <li>{@code --off-heap-mib N}: each task also holds N MiB of native memory, touched, beyond the
  *       JVM heap (an executor above its container's memory limit is killed by the kernel)
  *   <li>{@code --env-sha256 NAME=HEX}: before anything else, fails unless the environment variable
@@ -39,6 +41,8 @@ public final class FeatureJobExample {
     String start = "";
     String end = "";
     String envSha256 = null;
+    String user = null;
+    String passwordEnv = null;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--rows" -> rows = Long.parseLong(args[i + 1]);
@@ -49,6 +53,8 @@ public final class FeatureJobExample {
         case "--start" -> start = args[i + 1];
         case "--end" -> end = args[i + 1];
         case "--env-sha256" -> envSha256 = args[i + 1];
+        case "--user" -> user = args[i + 1];
+        case "--password-env" -> passwordEnv = args[i + 1];
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -61,7 +67,7 @@ public final class FeatureJobExample {
         holdOffHeap(spark, offHeapMib);
       }
       if (jdbc != null) {
-        features(spark, jdbc, source, target, start, end);
+        features(spark, jdbc, login(user, passwordEnv), source, target, start, end);
       } else {
         synthetic(spark, rows);
       }
@@ -82,9 +88,25 @@ public final class FeatureJobExample {
     System.out.println("featurejob-example: " + rows + " rows, 10 keys, total " + total);
   }
 
-  private static void features(SparkSession spark, String jdbc, String source, String target, String start, String end) {
+  /** The JDBC connection properties: the driver class, and the user with the password from an env var when given. */
+  private static Properties login(String user, String passwordEnv) {
     Properties props = new Properties();
     props.setProperty("driver", "org.postgresql.Driver");
+    if (user != null) {
+      props.setProperty("user", user);
+    }
+    if (passwordEnv != null) {
+      String password = System.getenv(passwordEnv);
+      if (password == null) {
+        throw new IllegalStateException(passwordEnv + " is not set");
+      }
+      props.setProperty("password", password);
+    }
+    return props;
+  }
+
+  private static void features(SparkSession spark, String jdbc, Properties props, String source, String target,
+      String start, String end) {
     String query = "(SELECT entity_id, value FROM " + source
         + (start.isEmpty() ? "" : " WHERE ts >= '" + start + "' AND ts < '" + end + "'") + ") AS window_events";
     Dataset<Row> events = spark.read().jdbc(jdbc, query, props);

@@ -241,7 +241,7 @@ public final class ClusterHarness extends FeatureJobHarness {
   }
 
   @Override
-  protected int metricsPort() {
+  public int metricsPort() {
     return externalMetricsPort != null ? externalMetricsPort : super.metricsPort();
   }
 

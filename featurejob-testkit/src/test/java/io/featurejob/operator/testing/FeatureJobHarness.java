@@ -100,7 +100,7 @@ public abstract class FeatureJobHarness implements AutoCloseable {
   }
 
   /** Port of the metrics server of the operator this harness runs; throws when none runs. */
-  protected int metricsPort() {
+  public int metricsPort() {
     if (operator == null) {
       throw new IllegalStateException("the operator is not running");
     }
