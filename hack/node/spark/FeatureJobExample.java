@@ -112,7 +112,8 @@ public final class FeatureJobExample {
     Dataset<Row> events = spark.read().jdbc(jdbc, query, props);
     Dataset<Row> features = events.groupBy("entity_id")
         .agg(functions.count("value").alias("event_count"), functions.sum("value").alias("value_sum"))
-        .withColumn("window_end", functions.lit(end));
+        .withColumn("window_end", functions.lit(end))
+        .cache();   // the count below reuses what was written instead of reading the source again
     features.write().mode(SaveMode.Append).jdbc(jdbc, target, props);
     System.out.println("featurejob-example: wrote " + features.count() + " feature rows to " + target);
   }

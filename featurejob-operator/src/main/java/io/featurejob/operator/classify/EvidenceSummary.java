@@ -30,7 +30,8 @@ import java.util.Set;
  * priority order, each line at most once: the first uncaught Java exception ({@code Exception in
  * thread ...}) with its message and its {@code Caused by:} chain; the last Python traceback's
  * exception lines (with the Java exception Py4J wraps in it); Spark's {@code Job aborted due to
- * stage failure:} reason; ERROR-level log lines with their message lines; the last few other lines.
+ * stage failure:} reason; ERROR-level log lines with their message lines; the last few other lines
+ * (not the continuation lines of a multi-line INFO record).
  * Stack frames, Python frames and code lines, {@code ... N more}, INFO/DEBUG lines and Spark's
  * shutdown-hook lines never count. At
  * most {@value #MAX_BYTES} bytes of UTF-8 (the kubelet's termination message limit), never a split
@@ -193,11 +194,12 @@ public final class EvidenceSummary {
     }
 
     // 5. The last few lines that are not noise, in log order (ERROR lines had their turn above).
+    boolean[] infoContinued = infoContinuations(lines);
     List<String> last = new ArrayList<>();
     for (int i = lines.size() - 1; i >= 0 && last.size() < LAST_LINES; i--) {
       String line = lines.get(i);
       int level = levelEnd(line);
-      boolean logged = level >= 0 && (isErrorLevel(line, level) || isInfoOrDebug(line));
+      boolean logged = level >= 0 && (isErrorLevel(line, level) || isInfoOrDebug(line)) || infoContinued[i];
       if (!logged && !isNoise(lines, i) && !seen.contains(key(line)) && !isLink(line)
           && !line.trim().equals(TRACEBACK)) {
         last.add(0, line);
@@ -207,6 +209,45 @@ public final class EvidenceSummary {
       appendLine(out, budget, seen, line);
     }
     return out.toString();
+  }
+
+  /**
+   * Which lines continue an INFO/DEBUG/TRACE record over several lines: a record whose brackets are
+   * still open at its line end goes on until they close or the next log line. Spark prints whole
+   * objects that way when a value holds a line break, e.g. the environment of a slow
+   * SparkListenerEnvironmentUpdate (seen on the real node, test resources node/permission-denied-driver.log),
+   * and those lines are as much noise as the record. A line after a complete record (the
+   * application's own output) is not a continuation.
+   */
+  static boolean[] infoContinuations(List<String> lines) {
+    boolean[] continued = new boolean[lines.size()];
+    int open = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (levelEnd(line) >= 0) {
+        open = isInfoOrDebug(line) ? Math.max(0, bracketBalance(line)) : 0;
+      } else if (line.startsWith(UNCAUGHT) || line.trim().equals(TRACEBACK)) {
+        open = 0;
+      } else if (open > 0) {
+        continued[i] = true;
+        open = Math.max(0, open + bracketBalance(line));
+      }
+    }
+    return continued;
+  }
+
+  /** Opening minus closing brackets of any kind. */
+  private static int bracketBalance(String line) {
+    int balance = 0;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '(' || c == '[' || c == '{') {
+        balance++;
+      } else if (c == ')' || c == ']' || c == '}') {
+        balance--;
+      }
+    }
+    return balance;
   }
 
   /**
