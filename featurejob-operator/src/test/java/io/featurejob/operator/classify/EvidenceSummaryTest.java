@@ -193,4 +193,25 @@ public class EvidenceSummaryTest {
     }
     return n;
   }
+
+  /**
+   * Captured with the real node's Spark image (src/test/resources/.../node/README.md): a driver refused
+   * by PostgreSQL after Spark logged SparkListenerEnvironmentUpdate over hundreds of lines. Those
+   * lines continue an INFO record; they took the summary's "last lines" (3 KB of Hadoop settings in
+   * the real node's termination message) until continuations of an open INFO record counted as noise.
+   */
+  @Test
+  void aMultiLineInfoRecordStaysOutOfTheSummary() throws Exception {
+    String log = new String(EvidenceSummaryTest.class.getResourceAsStream(
+        "/io/featurejob/operator/node/permission-denied-listener-dump-driver.log").readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(log.contains("org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider,") && log.contains("), (native.encoding,"),
+        "the capture holds the multi-line record");
+    String summary = EvidenceSummary.summarize(log, 1);
+    List<String> lines = List.of(summary.split("\n"));
+    assertEquals("Exception in thread \"main\" org.postgresql.util.PSQLException: ERROR: permission denied for table"
+        + " trip_events", lines.get(1), summary);
+    for (String line : lines) {
+      assertFalse(line.contains("hadoop") || line.contains("), (") || line.contains("CredentialsProvider"), summary);
+    }
+  }
 }
