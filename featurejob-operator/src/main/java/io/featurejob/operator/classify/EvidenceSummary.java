@@ -215,8 +215,8 @@ public final class EvidenceSummary {
    * Which lines continue an INFO/DEBUG/TRACE record over several lines: a record whose brackets are
    * still open at its line end goes on until they close or the next log line. Spark prints whole
    * objects that way when a value holds a line break, e.g. the environment of a slow
-   * SparkListenerEnvironmentUpdate (seen on the real node, test resources node/permission-denied-driver.log),
-   * and those lines are as much noise as the record. A line after a complete record (the
+   * SparkListenerEnvironmentUpdate (seen on the real node; a capture in the test resources:
+   * node/permission-denied-listener-dump-driver.log), and those lines are as much noise as the record. A line after a complete record (the
    * application's own output) is not a continuation.
    */
   static boolean[] infoContinuations(List<String> lines) {
