@@ -30,9 +30,13 @@ public final class Defaults {
   public static final int MAX_CONSECUTIVE_FAILURES = 10;
   /** Whether SpotInterruption/CapacityUnavailable count toward alert and cap; chosen by `make simulate`. */
   public static final boolean COUNT_INFRASTRUCTURE_FAILURES = true;
+  /** Whether they count while the features stay within their SLO; chosen by `make simulate-full`. */
+  public static final boolean COUNT_INFRASTRUCTURE_FAILURES_WHILE_FRESH = false;
   public static final double MEMORY_ESCALATION_FACTOR = 1.5;
   public static final String MAX_DRIVER_MEMORY = "8g";
   public static final String MAX_EXECUTOR_MEMORY = "16g";
+  /** Escalated memory is given back at the first success this long after the last OutOfMemory; "0s" = kept. */
+  public static final String KEEP_ESCALATED_MEMORY_FOR = "168h";
   public static final int HISTORY_LIMIT = 20;
 
   // Patterns use [.] rather than an escaped dot: they are also embedded in CEL string literals.

@@ -14,6 +14,11 @@ import java.util.List;
 public class FeatureJobStatus {
   public Phase phase;
   public Long observedGeneration;
+  /**
+   * Fingerprint of the resourceVersions of the Secrets and ConfigMaps the spec references, as last
+   * seen; a change on a failing job retries it at once (a rotated password). Hash only, no names or data.
+   */
+  public String observedReferences;
   public Integer consecutiveFailures;
   /** Scheduled run time or retry time. */
   public String nextRunTime;

@@ -32,4 +32,11 @@ public class MemoryEscalation {
   @ValidationRule(value = Defaults.MEMORY_MIN_RULE, message = Defaults.MEMORY_MIN_MESSAGE)
   @ValidationRule(value = Defaults.MEMORY_MAX_RULE, message = Defaults.MEMORY_MAX_MESSAGE)
   public String maxExecutorMemory;
+
+  @JsonPropertyDescription("Give escalated memory back at the first success this long after the last OutOfMemory"
+      + " (a Go duration, default 168h); 0s keeps it.")
+  @Default(Defaults.KEEP_ESCALATED_MEMORY_FOR)
+  @Pattern(Defaults.DURATION_PATTERN)
+  @Size(max = Defaults.MAX_DURATION_LENGTH)
+  public String keepFor;
 }

@@ -16,4 +16,6 @@ public class Remediation {
   /** Escalated memory after OutOfMemory failures; absent = spec value. */
   public String driverMemory;
   public String executorMemory;
+  /** When memory was last escalated (an OutOfMemory); escalated memory is given back keepFor after it. */
+  public String memoryEscalatedAt;
 }

@@ -62,6 +62,11 @@ public class RetryPolicy {
       + " and maxConsecutiveFailures. false: they back off (further each time) but never alert or park the job.")
   public Boolean countInfrastructureFailures;
 
+  @JsonPropertyDescription("Whether counted SpotInterruption and CapacityUnavailable failures count also while the"
+      + " features stay fresh. false (default): they count only when the features are stale or the retry would land"
+      + " after the freshness SLO, so capacity storms alert nobody whose features are still fresh.")
+  public Boolean countInfrastructureFailuresWhileFresh;
+
   @JsonPropertyDescription("Park the job as PermanentlyFailed after this many consecutive failures (the cap).")
   @Min(1)
   @Max(1000)

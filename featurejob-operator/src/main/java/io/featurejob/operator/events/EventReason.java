@@ -15,6 +15,8 @@ public enum EventReason {
   RunNowRequested(false),
   CapacityFallback(false),
   MemoryEscalated(false),
+  /** Escalated memory went back to the spec's after memoryEscalation.keepFor without an OutOfMemory. */
+  MemoryGivenBack(false),
   InvalidSpec(true),
   /** A pod with the job's labels that the operator leaves alone: not controlled by this job, or unreadable. */
   PodIgnored(true),

@@ -11,6 +11,7 @@ import io.featurejob.operator.observe.JobPods;
 import io.featurejob.operator.observe.Observation;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The decision core: {@code (job, spec, status, pods, now) -> decision}. Pure: no client, no clock, no
@@ -18,7 +19,8 @@ import java.time.Instant;
  *
  * <p>Order of concerns, each in its own part: validate; adopt an orphan and record what was seen; settle
  * the attempt in flight ({@link AttemptSettling}) and account for it ({@link History},
- * {@link FailureAccounting}, {@link Remediations}); handle an unblock; decide whether to launch
+ * {@link FailureAccounting}, {@link Remediations}); handle an unblock (the annotation, or a fix the
+ * operator sees: {@link RetryOnFix}); decide whether to launch
  * ({@link LaunchPlanning}); freshness ({@link Freshness}); which pods to delete ({@link PodCleanup}).
  * Classification never short-circuits the retry schedule: every class backs off the same way; the class
  * only picks the remediation (on-demand fallback, more memory) and what the alert says.
@@ -48,7 +50,11 @@ public final class Decider {
   public Decision decide(JobRef job, SpecResolver.Result resolved, FeatureJobStatus previous, JobPods pods,
       Instant now) {
     Draft d = new Draft(job, StatusCopy.of(previous), now, podNamer);
+    Optional<String> fix = RetryOnFix.fix(previous, job.generation(), job.references());
     d.status.observedGeneration = job.generation();
+    if (job.references() != null) {
+      d.status.observedReferences = job.references();
+    }
     if (Conditions.isTrue(d.status, Conditions.RECONCILE_ERROR)) {
       d.condition(Conditions.RECONCILE_ERROR, false, "Reconciled", "");
     }
@@ -80,7 +86,7 @@ public final class Decider {
     if (d.status.currentAttempt != null) {
       settle(d, d.status.currentAttempt, AttemptSettling.settle(d.status.currentAttempt, observation, d.spec, now));
     }
-    boolean unblocked = FailureAccounting.unblock(d);
+    boolean unblocked = FailureAccounting.unblock(d) || (fix.isPresent() && FailureAccounting.unblockOnFix(d, fix.get()));
     boolean runNow = LaunchPlanning.runNow(d);
     if (d.status.currentAttempt == null) {
       LaunchPlanning.decide(d, unblocked, runNow);

@@ -27,6 +27,8 @@ final class Draft {
   String stopPod;
   final List<Decision.Event> events = new ArrayList<>();
   final List<Decision.FinishedAttempt> finished = new ArrayList<>();
+  /** Whether the failure settled in this decision counted toward the budget ({@link FailureBudget}). */
+  boolean failureCounted;
   /** The earliest deadline any part registered; null = none. */
   Instant wakeUp;
 

@@ -38,7 +38,11 @@ final class FailureAccounting {
 
   /** Counts a failure of {@code a} and records it as the last failure. */
   static void failed(Draft d, Attempt a, Classification c, Instant finishedAt) {
-    boolean counted = FailureBudget.counts(d.spec.retry(), c.failureClass());
+    ResolvedSpec.Retry retry = d.spec.retry();
+    Duration nextIfCounted = RetryBackoff.delay(retry, d.status.consecutiveFailures + 1, d.job.uid());
+    boolean counted = FailureBudget.counts(retry, c.failureClass(),
+        FailureBudget.atRisk(d.now, nextIfCounted, Freshness.staleAt(d)));
+    d.failureCounted = counted;
     d.status.consecutiveFailures = d.status.consecutiveFailures + (counted ? 1 : 0);
     d.status.currentAttempt = null;
     d.status.lastFailure = record(a, c, finishedAt);
@@ -52,14 +56,14 @@ final class FailureAccounting {
   static Instant afterFailure(Draft d, Classification c) {
     int failures = d.status.consecutiveFailures;
     ResolvedSpec.Retry retry = d.spec.retry();
-    boolean counted = FailureBudget.counts(retry, c.failureClass());
+    boolean counted = d.failureCounted;
     d.condition(Conditions.HEALTHY, false, c.failureClass().name(),
         Messages.healthy(failures) + (counted ? "" : " (infrastructure failures not counted)"));
     boolean alerting = failures >= retry.alertAfterFailures();
     d.condition(Conditions.ALERTING, alerting, alerting ? "FailureThresholdReached" : "BelowThreshold",
         alerting ? Messages.alerting(failures, retry.alertAfterFailures()) : "");
     if (counted && failures == retry.alertAfterFailures()) {
-      d.event(EventReason.AlertThresholdReached, Messages.alertThresholdReached(failures, c));
+      d.event(EventReason.AlertThresholdReached, Messages.alertThresholdReached(d.job, failures, c));
     }
     if (counted && failures >= retry.maxConsecutiveFailures()) {
       d.status.phase = Phase.PermanentlyFailed;
@@ -90,6 +94,23 @@ final class FailureAccounting {
     }
     int failures = d.status.consecutiveFailures;
     d.status.lastUnblockToken = token;
+    reset(d);
+    d.event(EventReason.Unblocked, Messages.unblocked(token, failures, d.status.currentAttempt != null));
+    return true;
+  }
+
+  /** A fix the operator saw ({@link RetryOnFix}) unblocks like the annotation, without a human. */
+  static boolean unblockOnFix(Draft d, String fix) {
+    int failures = d.status.consecutiveFailures;
+    if (failures == 0 && !FailureBudget.failing(d.status)) {
+      return false; // the attempt settled in this decision succeeded: nothing left to unblock
+    }
+    reset(d);
+    d.event(EventReason.Unblocked, Messages.unblockedByFix(fix, failures, d.status.currentAttempt != null));
+    return true;
+  }
+
+  private static void reset(Draft d) {
     d.status.consecutiveFailures = 0;
     d.remediation().infrastructureFailures = 0;
     d.condition(Conditions.ALERTING, false, "Unblocked", "");
@@ -98,8 +119,6 @@ final class FailureAccounting {
       d.status.phase = Phase.Idle;
       d.status.nextRunTime = null;
     }
-    d.event(EventReason.Unblocked, Messages.unblocked(token, failures, d.status.currentAttempt != null));
-    return true;
   }
 
   private static FailureRecord record(Attempt a, Classification c, Instant finishedAt) {

@@ -13,9 +13,21 @@ import java.util.Objects;
  *
  * @param unblockToken the current value of the featurejob.io/unblock annotation, or null
  * @param runNowToken the current value of the featurejob.io/run-now annotation, or null
+ * @param references fingerprint of the Secrets and ConfigMaps the spec references (their resourceVersions),
+ *     or null when not watched ({@link RetryOnFix})
  */
 public record JobRef(String namespace, String name, String uid, Instant createdAt, long generation, String unblockToken,
-    String runNowToken) {
+    String runNowToken, String references) {
+
+  public JobRef(String namespace, String name, String uid, Instant createdAt, long generation, String unblockToken,
+      String runNowToken) {
+    this(namespace, name, uid, createdAt, generation, unblockToken, runNowToken, null);
+  }
+
+  /** The same job with the references' fingerprint the reconciler computed. */
+  public JobRef withReferences(String fingerprint) {
+    return new JobRef(namespace, name, uid, createdAt, generation, unblockToken, runNowToken, fingerprint);
+  }
 
   public JobRef(String namespace, String name, String uid, Instant createdAt, long generation, String unblockToken) {
     this(namespace, name, uid, createdAt, generation, unblockToken, null);

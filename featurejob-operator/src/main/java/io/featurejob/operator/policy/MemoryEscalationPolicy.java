@@ -1,8 +1,23 @@
 package io.featurejob.operator.policy;
 
-/** After an OutOfMemory failure: multiply the affected memory by the factor, never past the ceiling. */
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * After an OutOfMemory failure: multiply the affected memory by the factor, never past the ceiling. At a
+ * success {@code keepFor} after the last OutOfMemory, give it back: a data spike is over long before
+ * (the simulator's spikes last 12 h median), and kept memory is paid on every run after it.
+ */
 public final class MemoryEscalationPolicy {
   private MemoryEscalationPolicy() {}
+
+  /**
+   * @param escalatedAt the last OutOfMemory that escalated (or hit the ceiling); null = unknown, kept
+   * @param keepFor zero = kept until the spec changes
+   */
+  public static boolean giveBack(Instant escalatedAt, Duration keepFor, Instant now) {
+    return escalatedAt != null && !keepFor.isZero() && !now.isBefore(escalatedAt.plus(keepFor));
+  }
 
   /** The memory (MiB) for the next attempt; equal to {@code currentMiB} when already at the ceiling. */
   public static long escalate(long currentMiB, double factor, long ceilingMiB) {

@@ -80,10 +80,14 @@ final class Messages {
     return failures + " consecutive failures >= alertAfterFailures " + alertAfter;
   }
 
-  static String alertThresholdReached(int failures, Classification c) {
+  static String alertThresholdReached(JobRef job, int failures, Classification c) {
     return failures + " consecutive failures, features are getting stale; last: " + c.failureClass() + ": "
-        + orEmpty(c.message());
+        + orEmpty(c.message()) + ". " + AFTER_A_FIX + unblockCommand(job);
   }
+
+  /** What the warning says about fixes: the ones the operator sees retry by themselves. */
+  static final String AFTER_A_FIX = "A spec edit or a change of a Secret or ConfigMap the job references retries at"
+      + " once; after a fix outside the cluster (e.g. a GRANT), retry now with: ";
 
   static String parkedCondition(JobRef job, int failures) {
     return "parked after " + failures + " consecutive failures; unblock with: " + unblockCommand(job);
@@ -107,6 +111,16 @@ final class Messages {
   static String unblocked(String token, int failures, boolean running) {
     return "unblocked with token " + token + " after " + failures(failures)
         + (running ? "; an attempt is already running" : "; retrying now");
+  }
+
+  static String unblockedByFix(String fix, int failures, boolean running) {
+    return fix + " after " + failures(failures) + ": the failure count is reset"
+        + (running ? "; an attempt is already running" : "; retrying now");
+  }
+
+  static String memoryGivenBack(String side, String from, String to, Duration keepFor) {
+    return side + " memory " + from + " -> " + to + " (the spec's): no OutOfMemory for "
+        + GoDuration.format(keepFor);
   }
 
   static String fallback(String why) {

@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * What the operator changes by itself after a failure: the infrastructure-failure count, the on-demand
- * fallback (until the next success) and the memory of the side that ran out (kept after a success).
+ * fallback (until the next success) and the memory of the side that ran out (kept after a success
+ * until memoryEscalation.keepFor has passed since the last OutOfMemory).
  */
 final class Remediations {
   private Remediations() {}
@@ -20,6 +21,7 @@ final class Remediations {
   static boolean afterSuccess(Draft d) {
     Remediation r = d.remediation();
     r.infrastructureFailures = 0;
+    giveMemoryBack(d, r);
     if (!Boolean.TRUE.equals(r.onDemandFallback)) {
       return false;
     }
@@ -54,8 +56,28 @@ final class Remediations {
     }
   }
 
+  /** Escalated memory returns to the spec's once keepFor has passed since the last OutOfMemory. */
+  private static void giveMemoryBack(Draft d, Remediation r) {
+    if ((r.driverMemory == null && r.executorMemory == null) || !MemoryEscalationPolicy.giveBack(
+        Times.parse(r.memoryEscalatedAt), d.spec.escalation().keepFor(), d.now)) {
+      return;
+    }
+    if (r.driverMemory != null) {
+      d.event(EventReason.MemoryGivenBack, Messages.memoryGivenBack("driver", r.driverMemory,
+          SparkMemory.fromMebibytes(d.spec.spark().driverMemoryMiB()), d.spec.escalation().keepFor()));
+    }
+    if (r.executorMemory != null) {
+      d.event(EventReason.MemoryGivenBack, Messages.memoryGivenBack("executor", r.executorMemory,
+          SparkMemory.fromMebibytes(d.spec.spark().executorMemoryMiB()), d.spec.escalation().keepFor()));
+    }
+    r.driverMemory = null;
+    r.executorMemory = null;
+    r.memoryEscalatedAt = null;
+  }
+
   static void escalateMemory(Draft d, Classification c) {
     Remediation r = d.remediation();
+    r.memoryEscalatedAt = Times.format(d.now);
     ResolvedSpec.Escalation e = d.spec.escalation();
     boolean executor = c.memoryTarget() == Classification.MemoryTarget.Executor;
     long current = executor ? executorMemory(d) : driverMemory(d);

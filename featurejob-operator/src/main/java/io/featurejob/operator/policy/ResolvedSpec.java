@@ -60,15 +60,31 @@ public record ResolvedSpec(
       double jitter,
       int alertAfterFailures,
       int maxConsecutiveFailures,
-      boolean countInfrastructureFailures) {
+      boolean countInfrastructureFailures,
+      boolean countInfrastructureFailuresWhileFresh) {
 
-    /** With the built-in countInfrastructureFailures. */
+    /** With the built-in countInfrastructureFailures and countInfrastructureFailuresWhileFresh. */
     public Retry(Duration initialBackoff, double backoffMultiplier, Duration maxBackoff, double jitter,
         int alertAfterFailures, int maxConsecutiveFailures) {
       this(initialBackoff, backoffMultiplier, maxBackoff, jitter, alertAfterFailures, maxConsecutiveFailures,
           io.featurejob.operator.api.Defaults.COUNT_INFRASTRUCTURE_FAILURES);
     }
+
+    /** With the built-in countInfrastructureFailuresWhileFresh. */
+    public Retry(Duration initialBackoff, double backoffMultiplier, Duration maxBackoff, double jitter,
+        int alertAfterFailures, int maxConsecutiveFailures, boolean countInfrastructureFailures) {
+      this(initialBackoff, backoffMultiplier, maxBackoff, jitter, alertAfterFailures, maxConsecutiveFailures,
+          countInfrastructureFailures, io.featurejob.operator.api.Defaults.COUNT_INFRASTRUCTURE_FAILURES_WHILE_FRESH);
+    }
   }
 
-  public record Escalation(double factor, long maxDriverMemoryMiB, long maxExecutorMemoryMiB) {}
+  /** @param keepFor escalated memory is given back this long after the last OutOfMemory (zero = kept) */
+  public record Escalation(double factor, long maxDriverMemoryMiB, long maxExecutorMemoryMiB, Duration keepFor) {
+
+    /** With the built-in keepFor. */
+    public Escalation(double factor, long maxDriverMemoryMiB, long maxExecutorMemoryMiB) {
+      this(factor, maxDriverMemoryMiB, maxExecutorMemoryMiB,
+          io.featurejob.operator.api.GoDuration.parse(io.featurejob.operator.api.Defaults.KEEP_ESCALATED_MEMORY_FOR));
+    }
+  }
 }

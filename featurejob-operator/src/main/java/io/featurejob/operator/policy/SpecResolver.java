@@ -224,7 +224,9 @@ public final class SpecResolver {
     }
     boolean countInfrastructure = p.countInfrastructureFailures == null
         ? d.countInfrastructureFailures() : p.countInfrastructureFailures;
-    return new ResolvedSpec.Retry(initial, multiplier, max, jitter, alertAfter, cap, countInfrastructure);
+    boolean whileFresh = p.countInfrastructureFailuresWhileFresh == null
+        ? d.countInfrastructureFailuresWhileFresh() : p.countInfrastructureFailuresWhileFresh;
+    return new ResolvedSpec.Retry(initial, multiplier, max, jitter, alertAfter, cap, countInfrastructure, whileFresh);
   }
 
   private static ResolvedSpec.Escalation escalation(List<String> errors, MemoryEscalation m) {
@@ -234,10 +236,11 @@ public final class SpecResolver {
         Defaults.MIN_MEMORY_MIB);
     Long maxExecutor = memory(errors, "memoryEscalation.maxExecutorMemory", or(e.maxExecutorMemory, Defaults.MAX_EXECUTOR_MEMORY),
         Defaults.MIN_MEMORY_MIB);
-    if (maxDriver == null || maxExecutor == null) {
+    Duration keepFor = duration(errors, "memoryEscalation.keepFor", e.keepFor, Defaults.KEEP_ESCALATED_MEMORY_FOR, "0s");
+    if (maxDriver == null || maxExecutor == null || keepFor == null) {
       return null;
     }
-    return new ResolvedSpec.Escalation(factor, maxDriver, maxExecutor);
+    return new ResolvedSpec.Escalation(factor, maxDriver, maxExecutor, keepFor);
   }
 
   // --- field helpers: each adds "<field>: <problem>" and returns null on error ---

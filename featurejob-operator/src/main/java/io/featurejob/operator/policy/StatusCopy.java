@@ -25,6 +25,7 @@ final class StatusCopy {
     }
     c.phase = s.phase;
     c.observedGeneration = s.observedGeneration;
+    c.observedReferences = s.observedReferences;
     c.consecutiveFailures = s.consecutiveFailures;
     c.nextRunTime = s.nextRunTime;
     c.lastSuccessTime = s.lastSuccessTime;
@@ -92,6 +93,7 @@ final class StatusCopy {
     c.infrastructureFailures = r.infrastructureFailures;
     c.driverMemory = r.driverMemory;
     c.executorMemory = r.executorMemory;
+    c.memoryEscalatedAt = r.memoryEscalatedAt;
     return c;
   }
 

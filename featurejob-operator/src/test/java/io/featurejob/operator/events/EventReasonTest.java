@@ -20,6 +20,7 @@ class EventReasonTest {
       "RunNowRequested, Normal",
       "CapacityFallback, Normal",
       "MemoryEscalated, Normal",
+      "MemoryGivenBack, Normal",
       "InvalidSpec, Warning",
       "PodIgnored, Warning",
       "ReconcileError, Warning",
@@ -32,6 +33,6 @@ class EventReasonTest {
 
   @org.junit.jupiter.api.Test
   void everyReasonIsListedAbove() {
-    assertEquals(15, EventReason.values().length);
+    assertEquals(16, EventReason.values().length);
   }
 }

@@ -86,6 +86,7 @@ class DeciderTest {
     FeatureJobSpec spec = hourly();
     spec.retryPolicy.alertAfterFailures = 3;
     spec.retryPolicy.maxConsecutiveFailures = 5;
+    spec.retryPolicy.countInfrastructureFailuresWhileFresh = true; // else the interruption counts only once stale
     FailureClass[] classes = {FailureClass.PermissionDenied, FailureClass.SpotInterruption, FailureClass.UserCodeError,
         FailureClass.Unknown, FailureClass.PermissionDenied};
     long[] expectedDelaySeconds = {60, 120, 240, 480};

@@ -3,11 +3,14 @@ package io.featurejob.operator.policy;
 import static io.featurejob.operator.policy.Drafts.draft;
 import static io.featurejob.operator.policy.Drafts.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.featurejob.operator.api.FailureClass;
 import io.featurejob.operator.api.FeatureJobSpec;
 import io.featurejob.operator.classify.Classification;
+import io.featurejob.operator.events.EventReason;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -61,5 +64,42 @@ class RemediationsTest {
     assertEquals(fallback, Remediations.afterSuccess(d));
     assertEquals(0, d.status.remediation.infrastructureFailures);
     assertEquals(false, d.status.remediation.onDemandFallback);
+  }
+
+  @ParameterizedTest(name = "escalated at {0}, keepFor {1}, now {2}: give back {3}")
+  @CsvSource(delimiter = '|', nullValues = "-", value = {
+      "2026-11-16T10:30:00Z | 168h | 2026-11-23T10:30:00Z | true",
+      "2026-11-16T10:31:00Z | 168h | 2026-11-23T10:30:00Z | false",
+      "2026-11-23T09:30:00Z | 1h   | 2026-11-23T10:30:00Z | true",
+      "2026-01-01T00:00:00Z | 0s   | 2026-11-23T10:30:00Z | false",
+      "-                    | 168h | 2026-11-23T10:30:00Z | false",
+  })
+  void givesMemoryBackKeepForAfterTheLastOutOfMemory(Instant escalatedAt, String keepFor, Instant now, boolean back) {
+    assertEquals(back, MemoryEscalationPolicy.giveBack(escalatedAt, io.featurejob.operator.api.GoDuration.parse(keepFor), now));
+  }
+
+  /** An OOM escalates and stamps the time; a success within keepFor keeps it, the first one after gives it back. */
+  @org.junit.jupiter.api.Test
+  void aSuccessAfterKeepForReturnsTheSpecsMemory() {
+    FeatureJobSpec spec = PolicyFixtures.hourly();
+    spec.memoryEscalation = new io.featurejob.operator.api.MemoryEscalation();
+    spec.memoryEscalation.keepFor = "24h";
+    Draft oom = draft(spec, status(1), NOW);
+    Remediations.afterFailure(oom, new Classification(FailureClass.OutOfMemory, "r", "e", "m", 137,
+        Classification.MemoryTarget.Executor));
+    assertEquals("3g", oom.status.remediation.executorMemory);
+    assertEquals("2026-11-23T10:30:00Z", oom.status.remediation.memoryEscalatedAt);
+
+    Draft soon = draft(spec, StatusCopy.of(oom.status), NOW.plusSeconds(23 * 3600));
+    Remediations.afterSuccess(soon);
+    assertEquals("3g", soon.status.remediation.executorMemory, "kept within keepFor");
+    assertEquals(List.of(), Drafts.reasons(soon));
+
+    Draft later = draft(spec, StatusCopy.of(oom.status), NOW.plusSeconds(24 * 3600));
+    Remediations.afterSuccess(later);
+    assertNull(later.status.remediation.executorMemory, "the spec's memory from the next run");
+    assertNull(later.status.remediation.memoryEscalatedAt);
+    assertEquals(List.of(EventReason.MemoryGivenBack), Drafts.reasons(later));
+    assertEquals("executor memory 3g -> 2g (the spec's): no OutOfMemory for 24h", later.events.get(0).message());
   }
 }
