@@ -80,6 +80,7 @@ metricsPort={{ .Values.metrics.port }}
 metricsBindAddress={{ .Values.metrics.bindAddress }}
 metricsAuth={{ .Values.metrics.auth.enabled }}
 leaderElection={{ .Values.leaderElection.enabled }}
+watchReferences={{ .Values.watchReferences }}
 {{- if .Values.leaderElection.enabled }}
 leaderElectionNamespace={{ include "featurejob.leaseNamespace" . }}
 leaderElectionLeaseName={{ .Values.leaderElection.leaseName }}

@@ -77,6 +77,11 @@ public final class OperatorConfig {
       "leaderElectionLeaseName", "featurejob-operator-lease",
       "Name of the leader-election Lease.",
       ValueParsers::resourceName);
+  public static final ConfigOption<Boolean> WATCH_REFERENCES = ConfigOption.of(
+      "watchReferences", "false",
+      "Retry a failing job at once when a Secret or ConfigMap its spec references changes; needs list and watch on"
+          + " secrets and configmaps in the managed namespaces (only their metadata is kept).",
+      ValueParsers::bool);
   public static final ConfigOption<Boolean> RESTRICTED_SECURITY_CONTEXT = ConfigOption.of(
       "restrictedSecurityContext", "true",
       "Run Spark pods as non-root with seccompProfile RuntimeDefault and no privilege escalation.",
@@ -138,6 +143,7 @@ public final class OperatorConfig {
       LEADER_ELECTION,
       LEADER_ELECTION_NAMESPACE,
       LEADER_ELECTION_LEASE_NAME,
+      WATCH_REFERENCES,
       RESTRICTED_SECURITY_CONTEXT,
       SPARK_SERVICE_ACCOUNTS,
       SPARK_IMAGES,
@@ -266,6 +272,8 @@ public final class OperatorConfig {
   public Optional<String> leaderElectionNamespace() { return get(LEADER_ELECTION_NAMESPACE); }
 
   public String leaderElectionLeaseName() { return get(LEADER_ELECTION_LEASE_NAME); }
+
+  public boolean watchReferences() { return get(WATCH_REFERENCES); }
 
   public boolean restrictedSecurityContext() { return get(RESTRICTED_SECURITY_CONTEXT); }
 

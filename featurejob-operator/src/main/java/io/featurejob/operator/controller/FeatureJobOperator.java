@@ -87,7 +87,7 @@ public final class FeatureJobOperator implements AutoCloseable {
     EventRecorder events = new EventRecorder(client, clock, metrics.registry());
     FeatureJobReconciler reconciler = new FeatureJobReconciler(clock, resolver, classifier,
         new DriverPods(client, profile, config.restrictedSecurityContext()),
-        events, metrics);
+        events, metrics, config.watchReferences());
 
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)

@@ -74,9 +74,17 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
   private final DriverPods driverPods;
   private final EventRecorder events;
   private final FeatureJobMetrics metrics;
+  /** Watch referenced Secrets and ConfigMaps: a change on a failing job retries it ({@link ReferenceWatch}). */
+  private final boolean watchReferences;
 
   FeatureJobReconciler(Clock clock, SpecResolver resolver, Classifier classifier, DriverPods driverPods,
       EventRecorder events, FeatureJobMetrics metrics) {
+    this(clock, resolver, classifier, driverPods, events, metrics, false);
+  }
+
+  FeatureJobReconciler(Clock clock, SpecResolver resolver, Classifier classifier, DriverPods driverPods,
+      EventRecorder events, FeatureJobMetrics metrics, boolean watchReferences) {
+    this.watchReferences = watchReferences;
     this.clock = clock;
     this.resolver = resolver;
     this.decider = new Decider(PodNames::driverPod);
@@ -93,7 +101,12 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
         .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
         .withSecondaryToPrimaryMapper(FeatureJobReconciler::owningJob)
         .build();
-    return List.of(new InformerEventSource<>(pods, context));
+    List<EventSource<?, FeatureJob>> sources = new ArrayList<>();
+    sources.add(new InformerEventSource<>(pods, context));
+    if (watchReferences) {
+      sources.addAll(ReferenceWatch.eventSources(context));
+    }
+    return sources;
   }
 
   /** Drivers are owned by their FeatureJob; executors (owned by the driver) name the job in a label. */
@@ -132,7 +145,8 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
     SpecResolver.Result resolved = resolver.resolve(job.getSpec());
     JobPods pods = podsObserver.observe(job.getMetadata().getUid(), job.getStatus(), podsOf(job, context), classifier,
         now);
-    JobRef ref = JobRef.of(job);
+    JobRef ref = watchReferences ? JobRef.of(job).withReferences(ReferenceWatch.fingerprint(job, context))
+        : JobRef.of(job);
     Decision decision = decider.decide(ref, resolved, job.getStatus(), pods, now);
 
     // Record first, act second: a decision taken on a stale view (a paused former leader, a lagging cache)

@@ -74,6 +74,19 @@ class ChartRbacTest {
     assertTrue(properties(rendered).contains("watchNamespaces=" + HelmChart.NAMESPACE + "\n"), properties(rendered));
   }
 
+  /** watchReferences: list+watch on Secrets and ConfigMaps, in the operator's Role only, and the option set. */
+  @Test
+  void watchReferencesAddsListAndWatchOnSecretsAndConfigMaps() {
+    HelmChart.Rendered rendered = HelmChart.render("watchReferences: true");
+    Role role = rendered.get(Role.class, HelmChart.NAMESPACE, OPERATOR);
+    Map<String, List<String>> expected = new TreeMap<>(OPERATOR_RULES);
+    expected.put("/configmaps", List.of("get", "create", "update", "list", "watch"));
+    expected.put("/secrets", List.of("list", "watch"));
+    assertEquals(expected, byResource(role.getRules()));
+    assertTrue(properties(rendered).contains("watchReferences=true\n"), properties(rendered));
+    assertTrue(properties(HelmChart.render()).contains("watchReferences=false\n"), "off by default");
+  }
+
   @Test
   void clusterWideIsAnExplicitChoiceWithOneClusterRole() {
     HelmChart.Rendered rendered = HelmChart.render("clusterWide: true");
