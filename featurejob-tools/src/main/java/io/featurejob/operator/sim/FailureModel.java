@@ -63,6 +63,12 @@ public record FailureModel(
   static final double[] POOL_MONTHLY_RECLAIM = {0.025, 0.025, 0.025, 0.025, 0.075, 0.075, 0.125, 0.175};
   static final double MEAN_MONTHLY_RECLAIM = 0.06875;
 
+  /**
+   * Share of revoked-permission fixes that are a new credential in a Secret the job references (a rotated
+   * or re-issued password); the rest are a GRANT in the database. An assumption: no public figure.
+   */
+  static final double PERMISSION_FIX_IN_SECRET = 0.5;
+
   /** The advisor bands as a per-node hazard: a share s reclaimed in a 30-day month is s / 720 per hour. */
   static final double ADVISOR_HAZARD_PER_HOUR = MEAN_MONTHLY_RECLAIM / 720;
 

@@ -22,15 +22,16 @@ public final class Policies {
 
   public static final Policy OPERATOR_DEFAULTS = new Policy("operator-defaults",
       "this operator's defaults: 1m x2 up to 1h +/-10%, alert at 3, park at 10, on-demand after 2 spot "
-          + "failures or when a retry would breach the SLO, memory x1.5 up to 16g, schedulingTimeout 10m",
-      spec -> { }, false, null);
+          + "failures or when a retry would breach the SLO, memory x1.5 up to 16g (given back after 168h), "
+          + "schedulingTimeout 10m, spot/capacity failures count only when the SLO is at risk, a fix retries at once",
+      spec -> { }, false, null, true);
 
   public static final Policy EAGER = new Policy("eager-cap3",
       "a hand-written retry loop: retry at once (1s, the API's minimum), page and stop after 3 failures, no remediation",
       spec -> {
         retry(spec, "1s", 1.0, "1s", 3, 3);
         noRemediation(spec);
-      }, false, null);
+      }, false, null, false);
 
   public static final Policy KUBERNETES_JOB = new Policy("k8s-job",
       "CronJob + Job defaults: 10s doubling to 6m, backoffLimit 6 (7 failures), page when the Job fails, "
@@ -39,7 +40,7 @@ public final class Policies {
         retry(spec, "10s", 2.0, "6m", 7, 7);
         noRemediation(spec);
         waitForCapacity(spec);
-      }, true, null);
+      }, true, null, false);
 
   public static final Policy KUBEFLOW_SPARK = new Policy("kubeflow-spark",
       "ScheduledSparkApplication, restartPolicy OnFailure: 3 retries, 10s x attempt number, page when the "
@@ -48,7 +49,7 @@ public final class Policies {
         retry(spec, "10s", 1.0, "10s", 4, 4);
         noRemediation(spec);
         waitForCapacity(spec);
-      }, true, Duration.ofSeconds(10));
+      }, true, Duration.ofSeconds(10), false);
 
   public static final Policy FLYTE = new Policy("flyte",
       "interruptible task, retries 3 at once (1s), the last attempt on on-demand, page when the execution "
@@ -58,7 +59,24 @@ public final class Policies {
         noRemediation(spec);
         spec.capacity.onDemandFallback.afterInfrastructureFailures = 3;
         waitForCapacity(spec);
-      }, true, null);
+      }, true, null, false);
+
+  /**
+   * The defaults before issue 17's policies: a fix waits for the back-off in progress, spot and capacity
+   * failures count while the features are fresh, escalated memory is kept.
+   */
+  public static final Policy OPERATOR_PREVIOUS = new Policy("operator-previous",
+      "the operator's defaults before retry-on-fix, freshness-aware alerting and memory give-back",
+      spec -> {
+        spec.retryPolicy = new RetryPolicy();
+        spec.retryPolicy.countInfrastructureFailuresWhileFresh = true;
+        spec.memoryEscalation = new MemoryEscalation();
+        spec.memoryEscalation.keepFor = "0s";
+      }, false, null, false);
+
+  /** The defaults with the chart's watchReferences on: a rotated Secret retries without an unblock. */
+  public static final Policy OPERATOR_WATCH_REFERENCES = new Policy("operator-watch-references",
+      "the operator's defaults with watchReferences: true", spec -> { }, false, null, true, true);
 
   /** What-if variant of the defaults, to judge maxBackoff (not part of the default comparison). */
   public static final Policy OPERATOR_BACKOFF_15M = new Policy("operator-backoff-15m",
@@ -66,7 +84,7 @@ public final class Policies {
       spec -> {
         spec.retryPolicy = new RetryPolicy();
         spec.retryPolicy.maxBackoff = "15m";
-      }, false, null);
+      }, false, null, true);
 
   /** What-if variant of the defaults, to choose retryPolicy.countInfrastructureFailures. */
   public static final Policy OPERATOR_INFRA_UNCOUNTED = new Policy("operator-infra-uncounted",
@@ -75,12 +93,12 @@ public final class Policies {
       spec -> {
         spec.retryPolicy = new RetryPolicy();
         spec.retryPolicy.countInfrastructureFailures = false;
-      }, false, null);
+      }, false, null, true);
 
   /** The same question where on-demand is no way out (a GPU or dedicated spot-only pool): fallback off. */
   public static final Policy SPOT_ONLY = new Policy("spot-only",
       "the operator's defaults without on-demand fallback (afterInfrastructureFailures 0, whenStale false)",
-      spec -> spotOnly(spec), false, null);
+      spec -> spotOnly(spec), false, null, true);
 
   public static final Policy SPOT_ONLY_INFRA_UNCOUNTED = new Policy("spot-only-infra-uncounted",
       "spot-only with countInfrastructureFailures: false",
@@ -88,11 +106,11 @@ public final class Policies {
         spotOnly(spec);
         spec.retryPolicy = new RetryPolicy();
         spec.retryPolicy.countInfrastructureFailures = false;
-      }, false, null);
+      }, false, null, true);
 
   public static final List<Policy> ALL = List.of(OPERATOR_DEFAULTS, EAGER, KUBERNETES_JOB, KUBEFLOW_SPARK, FLYTE);
   public static final List<Policy> VARIANTS =
-      List.of(OPERATOR_BACKOFF_15M, OPERATOR_INFRA_UNCOUNTED, SPOT_ONLY, SPOT_ONLY_INFRA_UNCOUNTED);
+      List.of(OPERATOR_PREVIOUS, OPERATOR_WATCH_REFERENCES, OPERATOR_BACKOFF_15M, OPERATOR_INFRA_UNCOUNTED, SPOT_ONLY, SPOT_ONLY_INFRA_UNCOUNTED);
 
   public static Optional<Policy> named(String name) {
     return java.util.stream.Stream.concat(ALL.stream(), VARIANTS.stream()).filter(p -> p.name().equals(name)).findFirst();
@@ -106,6 +124,7 @@ public final class Policies {
     spec.retryPolicy.jitter = 0.0;
     spec.retryPolicy.alertAfterFailures = alertAfter;
     spec.retryPolicy.maxConsecutiveFailures = cap;
+    spec.retryPolicy.countInfrastructureFailuresWhileFresh = true; // they count every failure
   }
 
   private static void noRemediation(FeatureJobSpec spec) {

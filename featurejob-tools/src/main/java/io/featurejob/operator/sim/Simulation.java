@@ -11,6 +11,7 @@ import io.featurejob.operator.api.SparkSpec;
 import io.featurejob.operator.api.Times;
 import io.featurejob.operator.events.EventReason;
 import io.featurejob.operator.observe.Observation;
+import io.featurejob.operator.policy.Conditions;
 import io.featurejob.operator.policy.Decider;
 import io.featurejob.operator.policy.Decision;
 import io.featurejob.operator.policy.JobRef;
@@ -41,6 +42,7 @@ import java.util.function.Consumer;
 public final class Simulation {
   static final Duration SAFETY_NET = Duration.ofMinutes(10);
   private static final int MAX_STEPS_AT_ONE_INSTANT = 1_000;
+  private static final long SALT_FIX = 41;
 
   /** One decision, for tests and traces. */
   public record Step(long time, FleetJob job, Observation observation, Decision decision) {}
@@ -116,7 +118,7 @@ public final class Simulation {
       if (!resolved.valid()) {
         throw new IllegalStateException(policy.name() + " is not a valid parameter set: " + resolved.errors());
       }
-      JobState s = new JobState(job, resolved, new JobRef("sim", job.name(), "uid-" + job.index(), created, 1, null),
+      JobState s = new JobState(job, resolved, new JobRef("sim", job.name(), "uid-" + job.index(), created, 1, null, null, "v0"),
           warmStatus(resolved.spec(), start));
       s.staleBasis = Times.parse(s.status.lastSuccessfulWindowEnd).toEpochMilli();
       s.accountedUntil = start;
@@ -208,10 +210,29 @@ public final class Simulation {
     push(s, t);
   }
 
-  /** An owner acts on a page: fixes the cause if one is in effect, and unblocks the job if it is parked. */
+  /**
+   * An owner acts on a page: fixes the cause if one is in effect, and unblocks the job if it is parked.
+   * Under the operator ({@link Policy#retryOnFix}) the fix itself reaches the job when it is an edit the
+   * operator sees: a code bug's new image and a data spike's memory are spec edits (a new generation), a
+   * revoked permission is a rotated credential in a referenced Secret for a share of them, seen only with
+   * {@link Policy#watchReferences} (the rest is a GRANT outside the cluster): otherwise the owner runs the
+   * unblock command the warning carries.
+   */
   private boolean ownerActs(JobState s, long t) {
-    causes.fix(s.job.index(), t);
-    if (s.status.phase == Phase.PermanentlyFailed) {
+    PermanentCause fixed = causes.fix(s.job.index(), t);
+    if (fixed != null && policy.retryOnFix()) {
+      if (fixed.kind() != PermanentCause.Kind.PermissionRevoked) {
+        s.ref = withGeneration(s.ref, s.ref.generation() + 1);
+        return true;
+      }
+      if (policy.watchReferences()
+          && Draws.unit(world.seed, s.job.index(), fixed.id(), 0, SALT_FIX) < FailureModel.PERMISSION_FIX_IN_SECRET) {
+        s.ref = s.ref.withReferences("rotated-" + t);
+        return true;
+      }
+    }
+    boolean alerting = policy.retryOnFix() && fixed != null && Conditions.isTrue(s.status, Conditions.ALERTING);
+    if (s.status.phase == Phase.PermanentlyFailed || alerting) {
       s.ref = withToken(s.ref, "owner-" + t);
       tally.humanUnblocks++;
       return true;
@@ -337,6 +358,10 @@ public final class Simulation {
       if (causeHit[c.id()] && !causeFresh[c.id()] && over <= t) {
         causeFresh[c.id()] = true;
         tally.fixToFreshMinutes.add((t - over) / 60_000.0);
+      } else if (causeHit[c.id()] && !causeFresh[c.id()] && c.start() <= t) {
+        // A success while the cause is still in effect (a spike under escalated memory): the operator got the
+        // features fresh before any fix, so there is no fix -> fresh delay to measure for this cause.
+        causeFresh[c.id()] = true;
       }
     }
   }
@@ -409,7 +434,13 @@ public final class Simulation {
   // ------------------------------------------------------------------ helpers
 
   private static JobRef withToken(JobRef ref, String token) {
-    return new JobRef(ref.namespace(), ref.name(), ref.uid(), ref.createdAt(), ref.generation(), token);
+    return new JobRef(ref.namespace(), ref.name(), ref.uid(), ref.createdAt(), ref.generation(), token, null,
+        ref.references());
+  }
+
+  private static JobRef withGeneration(JobRef ref, long generation) {
+    return new JobRef(ref.namespace(), ref.name(), ref.uid(), ref.createdAt(), generation, ref.unblockToken(), null,
+        ref.references());
   }
 
   private static long millis(String time) {

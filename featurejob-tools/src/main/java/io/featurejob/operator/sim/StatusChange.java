@@ -21,6 +21,7 @@ final class StatusChange {
         || !Objects.equals(a.lastSuccessfulWindowEnd, b.lastSuccessfulWindowEnd)
         || !Objects.equals(a.lastUnblockToken, b.lastUnblockToken)
         || !Objects.equals(a.observedGeneration, b.observedGeneration)
+        || !Objects.equals(a.observedReferences, b.observedReferences)
         || !Objects.equals(a.currentAttempt == null ? null : a.currentAttempt.podName,
             b.currentAttempt == null ? null : b.currentAttempt.podName)
         || !Objects.equals(a.lastFailure == null ? null : a.lastFailure.time, b.lastFailure == null ? null : b.lastFailure.time)
@@ -36,7 +37,8 @@ final class StatusChange {
     return !Objects.equals(a.onDemandFallback, b.onDemandFallback)
         || !Objects.equals(a.infrastructureFailures, b.infrastructureFailures)
         || !Objects.equals(a.driverMemory, b.driverMemory)
-        || !Objects.equals(a.executorMemory, b.executorMemory);
+        || !Objects.equals(a.executorMemory, b.executorMemory)
+        || !Objects.equals(a.memoryEscalatedAt, b.memoryEscalatedAt);
   }
 
   private static boolean historyChanged(List<HistoryEntry> a, List<HistoryEntry> b) {
