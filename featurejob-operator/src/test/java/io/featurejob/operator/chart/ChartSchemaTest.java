@@ -72,7 +72,7 @@ class ChartSchemaTest {
     schema.at("/properties/config/properties").fieldNames().forEachRemaining(allowed::add);
     Set<String> ownedByChart = Set.of("watchNamespaces", "metricsPort", "metricsBindAddress", "metricsAuth",
         "sparkServiceAccounts", "sparkImages", "leaderElection", "leaderElectionNamespace",
-        "leaderElectionLeaseName", "classifierRulesFile", "capacityProfileFile");
+        "leaderElectionLeaseName", "classifierRulesFile", "capacityProfileFile", "watchReferences");
     Set<String> expected = OperatorConfig.ALL.stream().map(ConfigOption::key)
         .filter(k -> !ownedByChart.contains(k)).collect(Collectors.toCollection(TreeSet::new));
     org.junit.jupiter.api.Assertions.assertEquals(expected, allowed);

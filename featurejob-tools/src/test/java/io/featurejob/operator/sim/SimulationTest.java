@@ -15,6 +15,7 @@ import io.featurejob.operator.policy.Decision;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
 
 /** The invariants of the issue, each on a world made for it, through the operator's own decider. */
 class SimulationTest {
@@ -35,7 +36,7 @@ class SimulationTest {
   }
 
   @Test
-  void aFixedPermissionRecoversWithoutAnUnblock() {
+  void aGrantOutsideTheClusterIsFollowedByTheUnblockCommandTheAlertCarries() {
     // Revoked at 02:00 for ten days unless someone fixes it; the owner acts 30 minutes after the page.
     World w = world(List.of(), List.of(permission(Duration.ofHours(2), Duration.ofDays(10))));
     Scenarios.Trace t = Scenarios.run(Policies.OPERATOR_DEFAULTS, w, Duration.ofDays(1));
@@ -43,17 +44,35 @@ class SimulationTest {
     List<Long> alerts = t.times(EventReason.AlertThresholdReached);
     assertEquals(1, alerts.size());
     long fixed = alerts.get(0) + Duration.ofMinutes(30).toMillis();
-    assertEquals(0, t.count(EventReason.Unblocked));
+    // The GRANT is invisible to the operator: the owner runs the command from the alert, right after it.
+    assertEquals(List.of(fixed), t.times(EventReason.Unblocked));
+    assertEquals(1.0, t.result.value(Figure.HUMAN_UNBLOCKS));
     assertEquals(0, t.count(EventReason.PermanentlyFailed));
-    assertEquals(1, t.count(EventReason.Recovered));
-    long recovered = t.times(EventReason.Recovered).get(0);
-    assertTrue(recovered > fixed, "the retry after the fix succeeded");
     assertEquals(1.0, t.result.value(Figure.CAUSES));
-    assertEquals(0.0, t.result.value(Figure.HUMAN_UNBLOCKS));
     assertTrue(t.result.value(Figure.PAGES_ACTIONABLE) > 0);
     assertEquals(0.0, t.result.value(Figure.PAGES_NOISE));
-    // The fix waited for the backoff in progress (16m after the fifth failure), then one run.
-    assertTrue(t.result.value(Figure.FIX_TO_FRESH_P50) < 40, "fix -> fresh " + t.result.value(Figure.FIX_TO_FRESH_P50));
+    // No wait for the back-off in progress: the run launched at the unblock is the one that succeeds.
+    long succeeded = t.times(EventReason.RunSucceeded).stream().filter(time -> time > fixed).findFirst().orElseThrow();
+    assertTrue(succeeded - fixed < Duration.ofMinutes(20).toMillis(), "fix -> fresh " + (succeeded - fixed) / 60_000 + "m");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.EnumSource(value = PermanentCause.Kind.class, names = {"CodeBug", "DataSpike"})
+  void aFixThatEditsTheSpecRetriesAtOnceWithoutAnUnblockByAHuman(PermanentCause.Kind kind) {
+    PermanentCause cause = new PermanentCause(0, 0, kind, Scenarios.at(Duration.ofHours(2)),
+        Scenarios.at(Duration.ofDays(10)), 20.0);
+    Scenarios.Trace t = Scenarios.run(Policies.OPERATOR_DEFAULTS, world(List.of(), List.of(cause)), Duration.ofDays(1));
+    long fixed = t.times(EventReason.AlertThresholdReached).get(0) + Duration.ofMinutes(30).toMillis();
+    assertEquals(List.of(fixed), t.times(EventReason.Unblocked), "the new generation unblocks at the fix");
+    assertEquals(0.0, t.result.value(Figure.HUMAN_UNBLOCKS));
+    long succeeded = t.times(EventReason.RunSucceeded).stream().filter(time -> time > fixed).findFirst().orElseThrow();
+    assertTrue(succeeded - fixed < Duration.ofMinutes(20).toMillis(), "fix -> fresh " + (succeeded - fixed) / 60_000 + "m");
+
+    // The defaults before issue 17 waited for the back-off in progress.
+    Scenarios.Trace before = Scenarios.run(Policies.OPERATOR_PREVIOUS, world(List.of(), List.of(cause)), Duration.ofDays(1));
+    assertEquals(0, before.count(EventReason.Unblocked));
+    assertTrue(before.result.value(Figure.FIX_TO_FRESH_P50) > t.result.value(Figure.FIX_TO_FRESH_P50),
+        before.result.value(Figure.FIX_TO_FRESH_P50) + " vs " + t.result.value(Figure.FIX_TO_FRESH_P50));
   }
 
   @Test
@@ -125,7 +144,11 @@ class SimulationTest {
     // (a success reverts the fallback, so the next run tries spot again).
     assertEquals(3, defaults.count(EventReason.CapacityFallback));
     assertEquals(6, defaults.count(EventReason.RunFailed));
-    assertEquals(3, defaults.count(EventReason.Recovered));
+    // The features never were at risk: no failure counted, so no Recovered either.
+    assertEquals(0, defaults.count(EventReason.Recovered));
+    assertEquals(3, defaults.steps.stream().filter(s -> s.decision().events().stream()
+        .anyMatch(e -> e.reason() == EventReason.RunSucceeded) && s.time() < at(Duration.ofHours(5))
+        && s.time() > at(Duration.ofHours(2))).count());
     Simulation.Step onDemand = defaults.steps.stream()
         .filter(s -> s.decision().launch() != null && s.decision().launch().executorCapacity() == CapacityType.OnDemand)
         .findFirst().orElseThrow();
