@@ -346,16 +346,23 @@ remove_created_dir() { # a directory 'up' found absent: links into this node, th
 }
 
 # Chains present now that were not before 'up' (the kubelet's and CNI's), with the rules jumping to them.
+# A chain counts as new only if its table did not have it before; built-in chains are never touched
+# (an empty "before" must not flush OUTPUT). Rules are deleted with the shell's quoting (eval), since
+# iptables-save quotes comments ("CNI firewall plugin rules").
 remove_new_iptables_chains() {
   [ -f "$NODE/iptables-before" ] || return 0
-  local table chain
-  iptables-save 2>/dev/null | awk '/^\*/ {t=substr($1, 2)} /^:/ {print t, substr($1, 2)}' | while read -r table chain; do
-    grep -q "^:$chain " "$NODE/iptables-before" && continue
+  local table chain before
+  before=$(iptables_chains < "$NODE/iptables-before")
+  iptables-save 2>/dev/null | iptables_chains | while read -r table chain; do
+    case "$chain" in INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) continue ;; esac
+    grep -qx "$table $chain" <<< "$before" && continue
     iptables-save -t "$table" | awk -v c="$chain" '$1 == "-A" && $2 != c && $0 ~ ("-j " c "( |$)")' \
       | sed 's/^-A /-D /' | while read -r rule; do
-        # shellcheck disable=SC2086 # a rule is a word list
-        iptables -t "$table" $rule
+        eval "iptables -t \"\$table\" $rule"
       done
     iptables -t "$table" -F "$chain" && iptables -t "$table" -X "$chain" && log "deleted iptables chain $table/$chain"
   done
 }
+
+# "table chain" per chain of an iptables-save listing on stdin.
+iptables_chains() { awk '/^\*/ {t=substr($1, 2)} /^:/ {print t, substr($1, 2)}'; }
