@@ -24,6 +24,10 @@ public final class AttemptObserver {
   /** The condition that tells whether the scheduler has placed the pod. */
   static final String POD_SCHEDULED = "PodScheduled";
   static final String UNSCHEDULABLE = "Unschedulable";
+  /** A driver someone deleted (no DisruptionTarget) whose container the deletion stopped. */
+  public static final String POD_DELETED_RULE = "builtin:pod-deleted";
+  /** The rule for a driver that exited 137/143 with nothing else said (default-rules.yaml). */
+  static final String KILLED_BY_SIGNAL_RULE = "builtin:driver-killed-by-signal";
 
   /**
    * @param driver the attempt's driver pod, or null if there is none
@@ -99,11 +103,25 @@ public final class AttemptObserver {
       }
       case "Succeeded":
         return new Observation.Succeeded(firstNonNull(containerFinishedAt(status), now));
-      case "Failed":
-        return new Observation.Failed(
-            firstNonNull(containerFinishedAt(status), now),
-            classifier.classify(Evidence.fromPods(driver, execs)),
-            false);
+      case "Failed": {
+        Classification c = classifier.classify(Evidence.fromPods(driver, execs));
+        if (driver.getMetadata() != null && driver.getMetadata().getDeletionTimestamp() != null
+            && (isFallThrough(c) || KILLED_BY_SIGNAL_RULE.equals(c.rule()))) {
+          // Measured on the real node: `kubectl delete pod` makes the kubelet stop the container
+          // (SIGTERM, exit 143) and write phase Failed before the pod goes, with no DisruptionTarget.
+          // The exit says only that it was stopped; the deletion says why. An error of its own
+          // (exit 1 with a message) that came first keeps its class.
+          c = new Classification(
+              FailureClass.PodDeleted,
+              POD_DELETED_RULE,
+              "driver pod was deleted while it ran (no DisruptionTarget: a user or a controller"
+                  + " deleted it) and its container stopped with exit code " + c.exitCode(),
+              c.message(),
+              c.exitCode(),
+              null);
+        }
+        return new Observation.Failed(firstNonNull(containerFinishedAt(status), now), c, false);
+      }
       default:
         // "Unknown": the node stopped reporting. The attempt may still be alive; if the node is gone,
         // Kubernetes evicts the pod (DisruptionTarget) and the branch above reports it.

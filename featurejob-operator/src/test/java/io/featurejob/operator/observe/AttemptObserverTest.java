@@ -20,6 +20,7 @@ import io.featurejob.operator.classify.Classifier;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
+import io.featurejob.operator.testing.RealNodeFixtures;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -103,6 +104,19 @@ class AttemptObserverTest {
             new PodBuilder(runningDriver()).editMetadata()
                 .withDeletionTimestamp("2025-03-01T10:40:00Z").endMetadata().build(),
             List.of(), new Observation.Running(Instant.parse("2025-03-01T10:00:09Z"), null, null)),
+        // As the real node showed them (hack/node/capture-pod-status.sh): kubectl delete pod leaves a
+        // Failed pod, exit 143, being deleted, with no DisruptionTarget; the Eviction API adds one.
+        row("deleted by kubectl delete, the real kubelet's last status: PodDeleted",
+            RealNodeFixtures.pod("deleted"), List.of(), new ExpectFailed(finishedAt(RealNodeFixtures.pod("deleted")),
+                FailureClass.PodDeleted, AttemptObserver.POD_DELETED_RULE, false)),
+        row("evicted through the Eviction API, the real kubelet's last status: SpotInterruption",
+            RealNodeFixtures.pod("evicted"), List.of(), new ExpectFailed(disruptedAt(RealNodeFixtures.pod("evicted")),
+                FailureClass.SpotInterruption, "builtin:disruption-target", false)),
+        row("failed with its own error, then deleted: the error stands",
+            new PodBuilder(failedDriver("Error", 1, "PSQLException: ERROR: permission denied for table trips"))
+                .editMetadata().withDeletionTimestamp("2025-03-01T10:40:00Z").endMetadata().build(),
+            List.of(), new ExpectFailed(Instant.parse("2025-03-01T10:30:00Z"), FailureClass.PermissionDenied,
+                "builtin:permission-denied", false)),
         row("phase Unknown (node not reporting) counts as still running",
             driver("Unknown").editStatus().withStartTime("2025-03-01T10:00:03Z").endStatus().build(), List.of(),
             new Observation.Running(Instant.parse("2025-03-01T10:00:03Z"), null, null)));
@@ -125,6 +139,15 @@ class AttemptObserverTest {
 
   private static Arguments row(String name, Pod driver, List<Pod> executors, Object expected) {
     return Arguments.of(name, driver, executors, expected);
+  }
+
+  private static Instant finishedAt(Pod pod) {
+    return Instant.parse(pod.getStatus().getContainerStatuses().get(0).getState().getTerminated().getFinishedAt());
+  }
+
+  private static Instant disruptedAt(Pod pod) {
+    return Instant.parse(pod.getStatus().getConditions().stream().filter(c -> "DisruptionTarget".equals(c.getType()))
+        .findFirst().orElseThrow().getLastTransitionTime());
   }
 
   private static Pod runningDriver() {
