@@ -1,18 +1,22 @@
 package io.featurejob.operator.demo;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.NodeSelector;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The scheduler filters that decide placement in a spot/on-demand world: taints vs tolerations,
- * nodeSelector and required node affinity. Pure functions; the failure texts are kube-scheduler's.
+ * nodeSelector and required node affinity, and requests larger than a whole node. Pure functions; the failure texts are kube-scheduler's.
  */
 final class PlacementRules {
   private PlacementRules() {}
@@ -34,6 +38,28 @@ final class PlacementRules {
       return Optional.of(AFFINITY_MISMATCH);
     }
     return Optional.empty();
+  }
+
+  /**
+   * NodeResourcesFit on an empty node: "Insufficient cpu" / "Insufficient memory" for each resource
+   * the pod's containers request more of than {@code allocatable} has; empty when it fits.
+   */
+  static List<String> exceedsAllocatable(PodSpec spec, Map<String, Quantity> allocatable) {
+    List<String> reasons = new ArrayList<>();
+    for (String resource : List.of("cpu", "memory")) {
+      BigDecimal requested = BigDecimal.ZERO;
+      for (Container container : spec.getContainers() == null ? List.<Container>of() : spec.getContainers()) {
+        Map<String, Quantity> requests = container.getResources() == null ? null : container.getResources().getRequests();
+        if (requests != null && requests.get(resource) != null) {
+          requested = requested.add(requests.get(resource).getNumericalAmount());
+        }
+      }
+      Quantity available = allocatable.get(resource);
+      if (available != null && requested.compareTo(available.getNumericalAmount()) > 0) {
+        reasons.add("Insufficient " + resource);
+      }
+    }
+    return reasons;
   }
 
   /** Only NoSchedule and NoExecute taints keep pods off a node; PreferNoSchedule is a hint. */

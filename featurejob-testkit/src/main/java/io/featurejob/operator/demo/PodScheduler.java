@@ -10,8 +10,9 @@ import java.util.function.Predicate;
 
 /**
  * Filters nodes for a pod the way kube-scheduler does and, when none fits, writes its FitError
- * message ({@code 0/6 nodes are available: ... preemption: ...}). Pure: the caller says which pools
- * have capacity and which fitting node to take.
+ * message ({@code 0/6 nodes are available: ... no new claims to deallocate, preemption: ...}, as
+ * kube-scheduler 1.36 writes it: the captured fixtures in src/test/resources/.../demo/real-node). Pure:
+ * the caller says which pools have capacity and which fitting node to take.
  */
 final class PodScheduler {
   private PodScheduler() {}
@@ -37,8 +38,13 @@ final class PodScheduler {
     NodePool shortPool = null;
     for (SimulatedNode node : nodes) {
       Optional<String> failure = PlacementRules.firstFailure(spec, node);
+      List<String> tooBig = PlacementRules.exceedsAllocatable(spec, SimulatedCluster.NODE_ALLOCATABLE);
       if (failure.isPresent()) {
         filterReasons.merge(failure.get(), 1, Integer::sum);
+        preemptionReasons.merge(PREEMPTION_NOT_HELPFUL, 1, Integer::sum);
+      } else if (!tooBig.isEmpty()) {
+        // More than a whole empty node: evicting other pods would not make room either.
+        tooBig.forEach(reason -> filterReasons.merge(reason, 1, Integer::sum));
         preemptionReasons.merge(PREEMPTION_NOT_HELPFUL, 1, Integer::sum);
       } else if (!hasCapacity.test(node.pool())) {
         // Nodes that fit but are full: NodeResourcesFit reports every resource that is short.
@@ -55,8 +61,9 @@ final class PodScheduler {
     if (!fitting.isEmpty()) {
       return new SchedulingDecision.Scheduled(fitting.get(Math.floorMod(pick, fitting.size())));
     }
+    // "no new claims to deallocate": the DynamicResources plugin's PostFilter, on by default since 1.34
     String message = "0/" + nodes.size() + " nodes are available: " + histogram(filterReasons) + "."
-        + " preemption: 0/" + nodes.size() + " nodes are available: " + histogram(preemptionReasons) + ".";
+        + " no new claims to deallocate, preemption: 0/" + nodes.size() + " nodes are available: " + histogram(preemptionReasons) + ".";
     return new SchedulingDecision.Unschedulable(message, shortPool);
   }
 

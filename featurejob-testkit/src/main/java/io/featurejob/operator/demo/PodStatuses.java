@@ -22,7 +22,9 @@ import java.util.List;
 
 /**
  * The pod statuses kube-scheduler and the kubelet write at each step of a pod's life, field for
- * field (condition order, reasons, messages, RFC 3339 second-precision times). Pure.
+ * field (condition order, reasons, messages, RFC 3339 second-precision times). Pure. Checked against
+ * statuses captured from a real kubelet 1.36 (hack/node/capture-pod-status.sh) by
+ * SimulatedKubeletMatchesRealNodeTest.
  */
 final class PodStatuses {
   private PodStatuses() {}
@@ -122,6 +124,40 @@ final class PodStatuses {
     status.setReason("Terminated");
     status.setMessage(NODE_SHUTDOWN_MESSAGE);
     return status;
+  }
+
+  /**
+   * The pod was deleted while its container ran (kubectl delete, the Eviction API, a controller): the
+   * kubelet stops the container (SIGTERM: exit 143, reason Error) and, before the pod object goes,
+   * writes phase Failed, as a real kubelet 1.36 does. {@code disruption}: the DisruptionTarget
+   * condition the API server added (EvictionByEvictionAPI), kept first as the kubelet keeps it; null
+   * for a plain deletion, which gets none.
+   */
+  static PodStatus killedOnDeletion(PodFacts pod, Instant at, String message, PodCondition disruption) {
+    return terminal(pod, at, "Failed", terminated(pod, at, 143, "Error", message), disruption);
+  }
+
+  /**
+   * The generation each writer observed: the kubelet sets {@code status.observedGeneration} and that of
+   * every condition it owns; the scheduler only that of PodScheduled (an unscheduled pod has no
+   * kubelet yet: no hostIP). DisruptionTarget, added by the API server or a controller, gets none.
+   * A pod's generation is 1, and 2 once its deletion began.
+   */
+  static PodStatus observed(PodStatus status, long generation) {
+    PodStatus copy = new PodStatusBuilder(status).build();
+    boolean kubelet = copy.getHostIP() != null;
+    if (kubelet) {
+      copy.setObservedGeneration(generation);
+    }
+    if (copy.getConditions() != null) {
+      for (PodCondition c : copy.getConditions()) {
+        boolean owned = kubelet ? !"DisruptionTarget".equals(c.getType()) : "PodScheduled".equals(c.getType());
+        if (owned) {
+          c.setObservedGeneration(generation);
+        }
+      }
+    }
+    return copy;
   }
 
   /**
@@ -245,8 +281,16 @@ final class PodStatuses {
         .withLastTransitionTime(time(since)).build();
   }
 
-  private static String imageId(String image) {
+  /**
+   * containerd's image reference: {@code repository@sha256:<manifest digest>} for a pulled image; for
+   * a {@code localhost/} image, which was imported and never pulled, the image's own ID
+   * ({@code sha256:<config digest>}), as the real node reports it.
+   */
+  static String imageId(String image) {
     String reference = fullReference(image);
+    if (reference.startsWith("localhost/")) {
+      return "sha256:" + digest(reference);
+    }
     int tag = reference.lastIndexOf(':');
     String repository = tag > reference.lastIndexOf('/') ? reference.substring(0, tag) : reference;
     return repository + "@sha256:" + digest(reference);

@@ -30,6 +30,10 @@ public final class SimulatedCluster {
   private static final String[] ZONES = {"a", "b", "c"};
 
   private final List<NodePool> pools;
+  /** What every node offers (an m5.2xlarge): a pod requesting more never fits, whatever is free. */
+  static final Map<String, Quantity> NODE_ALLOCATABLE = Map.of(
+      "cpu", new Quantity("8"), "memory", new Quantity("32Gi"), "pods", new Quantity("110"));
+
   private final List<SimulatedNode> nodes;
   private final Map<String, Boolean> capacity = new ConcurrentHashMap<>();
   private final List<Runnable> capacityListeners = new CopyOnWriteArrayList<>();
@@ -167,8 +171,7 @@ public final class SimulatedCluster {
   }
 
   private static Node toNode(SimulatedNode node) {
-    Map<String, Quantity> resources = Map.of(
-        "cpu", new Quantity("8"), "memory", new Quantity("32Gi"), "pods", new Quantity("110"));
+    Map<String, Quantity> resources = NODE_ALLOCATABLE;
     return new NodeBuilder()
         .withNewMetadata().withName(node.name()).withLabels(node.labels()).endMetadata()
         .withNewSpec().withTaints(node.taints()).endSpec()

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -162,6 +163,7 @@ public final class SimulatedKubelet implements AutoCloseable {
       // A pod being deleted with finalizers is gone for the kubelet's purposes.
       if (newPod.getMetadata().getDeletionTimestamp() != null) {
         submit(() -> {
+          stopOnDeletion(newPod);
           forget(newPod.getMetadata().getUid());
           confirmDeletion(newPod);
         });
@@ -229,6 +231,30 @@ public final class SimulatedKubelet implements AutoCloseable {
     later(driver, timings.scheduling(), () -> schedule(driver));
   }
 
+  /**
+   * A running driver is being deleted (kubectl delete, the Eviction API, a controller): the kubelet
+   * stops its container (SIGTERM, exit 143), Spark's shutdown hook deletes the executors, and the pod
+   * is Failed until it goes, keeping the DisruptionTarget condition the API server may have added.
+   */
+  private void stopOnDeletion(Pod deleting) {
+    SimulatedPod driver = drivers.get(deleting.getMetadata().getUid());
+    if (driver == null || driver.state != SimulatedPod.State.RUNNING) {
+      return;
+    }
+    Instant at = now();
+    String node = driver.facts.node().name();
+    recordEvent(driver, PodEvents.killing(driver.pod, node, at));
+    deleteExecutors(driver);
+    PodCondition disruption = deleting.getStatus() == null || deleting.getStatus().getConditions() == null ? null
+        : deleting.getStatus().getConditions().stream()
+            .filter(c -> "DisruptionTarget".equals(c.getType()) && "True".equals(c.getStatus()))
+            .findFirst().orElse(null);
+    if (writeStatus(driver, PodStatuses.killedOnDeletion(driver.facts, at,
+        PodStatuses.driverTerminationMessage(SparkLogs.driverSigterm(at), 143), disruption))) {
+      driver.state = SimulatedPod.State.TERMINATED;
+    }
+  }
+
   private void forget(String uid) {
     SimulatedPod driver = drivers.get(uid);
     if (driver == null || driver.state == SimulatedPod.State.GONE) {
@@ -269,6 +295,7 @@ public final class SimulatedKubelet implements AutoCloseable {
       if (!u.message().equals(pod.unschedulableMessage)) {
         pod.unschedulableMessage = u.message();
         writeStatus(pod, PodStatuses.unschedulable(pod.facts.qosClass(), u.message(), now()));
+        recordEvent(pod, PodEvents.failedScheduling(pod.pod, u.message(), now()));
       }
       if (u.shortPool() != null && !pod.capacityEventSent) {
         pod.capacityEventSent = true;
@@ -282,6 +309,7 @@ public final class SimulatedKubelet implements AutoCloseable {
       return;
     }
     pod.state = SimulatedPod.State.STARTING;
+    recordEvent(pod, PodEvents.scheduled(pod.pod, node.name(), now()));
     pod.facts = pod.facts.bound(node, nextPodIp(node), now());
     if (!writeStatus(pod, PodStatuses.containerCreating(pod.facts))) {
       return;
@@ -314,6 +342,10 @@ public final class SimulatedKubelet implements AutoCloseable {
       return;
     }
     pod.facts = pod.facts.running(now());
+    String node = pod.facts.node().name();
+    recordEvent(pod, PodEvents.pulled(pod.pod, node, now()));
+    recordEvent(pod, PodEvents.created(pod.pod, node, now()));
+    recordEvent(pod, PodEvents.started(pod.pod, node, now()));
     if (!writeStatus(pod, PodStatuses.running(pod.facts))) {
       return;
     }
@@ -484,10 +516,20 @@ public final class SimulatedKubelet implements AutoCloseable {
     });
   }
 
+  /**
+   * Spark (or the garbage collector) deletes the driver's executors. A running one is stopped by its
+   * kubelet first: Failed, exit 143, as the real node shows every executor of a finished application.
+   */
   private void deleteExecutors(SimulatedPod driver) {
     for (SimulatedPod executor : driver.executors) {
       if (executor.state == SimulatedPod.State.GONE) {
         continue;
+      }
+      if (executor.state == SimulatedPod.State.RUNNING) {
+        Instant at = now();
+        recordEvent(executor, PodEvents.killing(executor.pod, executor.facts.node().name(), at));
+        writeStatus(executor, PodStatuses.killedOnDeletion(executor.facts, at,
+            PodStatuses.fallbackToLogs(SparkLogs.executorSigterm(at)), null));
       }
       stop(executor);
       delete(executor);
@@ -580,9 +622,12 @@ public final class SimulatedKubelet implements AutoCloseable {
           stop(pod);
           return false;
         }
-        current.setStatus(status);
+        // the generation it acted on: 1, or 2 once the pod's deletion began (a real API server bumps it)
+        PodStatus observed = PodStatuses.observed(status,
+            current.getMetadata().getGeneration() == null ? 1L : current.getMetadata().getGeneration());
+        current.setStatus(observed);
         client.pods().inNamespace(pod.namespace).resource(current).updateStatus();
-        pod.lastStatus = status;
+        pod.lastStatus = observed;
         return true;
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
@@ -600,6 +645,15 @@ public final class SimulatedKubelet implements AutoCloseable {
       log.warn("could not update pod {}: {}", pod, e.getMessage());
     }
     return false;
+  }
+
+  /** Records an event of the scheduler or the kubelet about {@code pod} (best effort, as theirs are). */
+  private void recordEvent(SimulatedPod pod, io.fabric8.kubernetes.api.model.Event event) {
+    try {
+      client.v1().events().inNamespace(pod.namespace).resource(event).create();
+    } catch (KubernetesClientException e) {
+      log.debug("could not record event {} for {}: {}", event.getReason(), pod, e.getMessage());
+    }
   }
 
   /** What the node provisioner reports when it cannot add a node for the pod. */

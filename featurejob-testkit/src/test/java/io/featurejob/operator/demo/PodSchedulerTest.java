@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PodSchedulerTest {
 
   private static final String NO_AFFINITY_HALF = "0/6 nodes are available: 3 node(s) didn't match Pod's node"
-      + " affinity/selector, 3 node(s) had untolerated taint {%s}. preemption: 0/6 nodes are available:"
+      + " affinity/selector, 3 node(s) had untolerated taint {%s}. no new claims to deallocate, preemption: 0/6 nodes are available:"
       + " 6 Preemption is not helpful for scheduling.";
 
   static Stream<Arguments> placements() {
@@ -46,7 +46,7 @@ class PodSchedulerTest {
                 "kubernetes.azure.com/scalesetpriority"), "spot"),
         row("aks no placement lands on the untainted pool", SimulatedCluster::aks, new PodSpec(), "on-demand"),
         row("unknown label matches nowhere", SimulatedCluster::karpenter, selector("pool", "gpu"),
-            "0/6 nodes are available: 6 node(s) didn't match Pod's node affinity/selector. preemption:"
+            "0/6 nodes are available: 6 node(s) didn't match Pod's node affinity/selector. no new claims to deallocate, preemption:"
                 + " 0/6 nodes are available: 6 Preemption is not helpful for scheduling."));
   }
 
@@ -72,7 +72,7 @@ class PodSchedulerTest {
     SchedulingDecision decision = cluster.schedule(selector("karpenter.sh/capacity-type", "spot"));
     SchedulingDecision.Unschedulable unschedulable = assertInstanceOf(SchedulingDecision.Unschedulable.class, decision);
     assertEquals("0/6 nodes are available: 3 Insufficient cpu, 3 Insufficient memory, 3 node(s) didn't match"
-        + " Pod's node affinity/selector. preemption: 0/6 nodes are available: 3 No preemption victims found"
+        + " Pod's node affinity/selector. no new claims to deallocate, preemption: 0/6 nodes are available: 3 No preemption victims found"
         + " for incoming pod, 3 Preemption is not helpful for scheduling.", unschedulable.message());
     assertEquals(SimulatedCluster.SPOT, unschedulable.shortPool().name());
   }

@@ -179,7 +179,7 @@ class SimulatedKubeletTest {
     await().until(() -> executors().size() == 2 && executors().stream().allMatch(e -> isUnschedulable(e)));
     PodCondition scheduled = condition(executors().get(0), "PodScheduled");
     assertEquals("0/6 nodes are available: 3 Insufficient cpu, 3 Insufficient memory, 3 node(s) didn't match"
-        + " Pod's node affinity/selector. preemption: 0/6 nodes are available: 3 No preemption victims found"
+        + " Pod's node affinity/selector. no new claims to deallocate, preemption: 0/6 nodes are available: 3 No preemption victims found"
         + " for incoming pod, 3 Preemption is not helpful for scheduling.", scheduled.getMessage());
     assertEquals("Pending", phase(executors().get(0)));
     await().until(() -> api.client.v1().events().inNamespace(NS).list().getItems().stream()
