@@ -64,6 +64,13 @@ final class RealNode {
     return summary;
   }
 
+  /** True once the pod's first container is running (not being deleted). */
+  static boolean containerRunning(Pod pod) {
+    return pod != null && pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
+        && pod.getStatus().getContainerStatuses() != null && !pod.getStatus().getContainerStatuses().isEmpty()
+        && pod.getStatus().getContainerStatuses().get(0).getState().getRunning() != null;
+  }
+
   static String logs(String namespace, String pod) {
     ClusterHarness.Result result = ClusterHarness.kubectl(null, "logs", "--namespace=" + namespace, pod);
     if (result.exitCode() != 0) {
