@@ -11,7 +11,7 @@ import java.util.function.Predicate;
 /**
  * Filters nodes for a pod the way kube-scheduler does and, when none fits, writes its FitError
  * message ({@code 0/6 nodes are available: ... no new claims to deallocate, preemption: ...}, as
- * kube-scheduler 1.36 writes it: the captured fixtures in src/test/resources/.../demo/real-node). Pure:
+ * kube-scheduler 1.36 writes it: the captured fixtures in featurejob-operator/.../demo/real-node). Pure:
  * the caller says which pools have capacity and which fitting node to take.
  */
 final class PodScheduler {
