@@ -1,6 +1,6 @@
 # featurejob-operator image: `make image` (docker build, or podman where no Docker engine runs).
 # The base images are build arguments so a machine that reaches no container registry can build the
-# same file on bases made from Debian packages (hack/image.sh local-bases; README "Container image").
+# same file on bases made from Debian packages (hack/image.sh local-bases; docs/operations.md "Container image").
 ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
 ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
 

@@ -19,7 +19,7 @@ test:
 	mvn -B --no-transfer-progress verify
 
 ## End-to-end tests on a real control plane: KUBECONFIG's cluster, else a local one (hack/cluster.sh)
-## started and stopped around the run. See README "End-to-end tests on a real control plane".
+## started and stopped around the run. See docs/testing.md "End-to-end tests on a real control plane".
 e2e:
 	hack/e2e.sh
 
@@ -32,7 +32,7 @@ chaos:
 
 ## The tests tagged "node": real Spark driver and executor pods on a real node (kubelet, containerd,
 ## runc, bridge CNI; root). Builds the Spark image, starts the control plane with its node, stops it.
-## See README "Real node".
+## See docs/testing.md "Real node".
 e2e-node:
 	hack/node/e2e.sh
 
@@ -51,7 +51,7 @@ spark-corpus:
 
 ## The spot-shortage storm on the local control plane (no node): the operator's API requests per attempt
 ## by verb and resource, /metrics size per job, heap and RSS; prints a table and writes target/bench.txt.
-## BENCH_JOBS=200 BENCH_SECONDS=120 by default. See README "Scale".
+## BENCH_JOBS=200 BENCH_SECONDS=120 by default. See docs/testing.md "Scale".
 bench:
 	hack/bench.sh
 
@@ -75,12 +75,12 @@ SIM_ARGS ?= --jobs 1000 --days 30 --out target/simulation.csv
 simulate: build
 	java -jar $(TOOLS_JAR) simulate $(SIM_ARGS)
 
-## The README's table: 1,000 jobs x 360 days x 3 seeds, same-seed differences with 95% intervals.
+## docs/simulator.md's table: 1,000 jobs x 360 days x 3 seeds, same-seed differences with 95% intervals.
 simulate-full: build
 	nice -n 10 java -jar $(TOOLS_JAR) simulate --jobs 1000 --days 360 --seeds 1,2,3 \
 	  --out target/simulation-full.csv | tee target/simulation-full.md
 
-## The README's stress table: every failure rate x10, STRESS_JOBS jobs x 30 days x 3 seeds.
+## docs/simulator.md's stress table: every failure rate x10, STRESS_JOBS jobs x 30 days x 3 seeds.
 STRESS_JOBS ?= 1000
 simulate-stress: build
 	nice -n 10 java -jar $(TOOLS_JAR) simulate --jobs $(STRESS_JOBS) --days 30 --seeds 1,2,3 \

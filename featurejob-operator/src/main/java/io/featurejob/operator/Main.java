@@ -49,7 +49,7 @@ public final class Main {
           run       run the operator against the current kubeconfig or in-cluster config (default)
           classify  classify a driver pod (--pod FILE) or a message (--message TEXT); see classify --help
         demo and simulate: java -jar featurejob-tools.jar (make demo, make simulate)
-        configuration: FEATUREJOB_* environment variables or FEATUREJOB_CONFIG_FILE (see README)""");
+        configuration: FEATUREJOB_* environment variables or FEATUREJOB_CONFIG_FILE (see docs/configuration.md)""");
   }
 
   private static void run() throws Exception {

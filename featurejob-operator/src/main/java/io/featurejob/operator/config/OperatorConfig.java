@@ -331,7 +331,7 @@ public final class OperatorConfig {
     return String.valueOf(value);
   }
 
-  /** Every option as a Markdown table (key, environment variable, default, description) for the README. */
+  /** Every option as a Markdown table (key, environment variable, default, description) for docs/configuration.md. */
   public static String markdownTable() {
     StringBuilder out = new StringBuilder();
     out.append("| Key | Environment variable | Default | Description |\n");

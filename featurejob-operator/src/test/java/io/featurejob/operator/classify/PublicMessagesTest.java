@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Real error messages quoted from public bug reports and docs ({@code public-messages.yaml}), each
  * classified the way the operator meets it, against the class a human on call would want. Prints the
- * accuracy table that README "Classification accuracy" shows; re-run with
+ * accuracy table that docs/failure-classes.md "Classification accuracy" shows; re-run with
  * {@code mvn -Dtest=PublicMessagesTest test}.
  */
 class PublicMessagesTest {
@@ -37,7 +37,7 @@ class PublicMessagesTest {
   private static final String HOLDOUT = "holdout";
 
   /**
-   * Misses measured after the rule work, per set: 0 of 146 and 5 of 16 (README "Classification
+   * Misses measured after the rule work, per set: 0 of 146 and 5 of 16 (docs/failure-classes.md "Classification
    * accuracy"). The tuning set
    * is what the rules were written against; the held-out set was collected afterwards and never tuned
    * on. A rule change that misclassifies one more message of either set fails the build: fix the

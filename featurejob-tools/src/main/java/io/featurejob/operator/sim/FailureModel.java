@@ -3,7 +3,7 @@ package io.featurejob.operator.sim;
 import java.time.Duration;
 
 /**
- * The world's failure parameters; the README ("Policy simulator", "The model") gives the source of
+ * The world's failure parameters; docs/simulator.md ("The model") gives the source of
  * each. {@link #FIELD} is calibrated on world events: in a 30-day window about 3.7% of jobs meet a
  * transient cause and 0.5% a permanent one (see {@link Exposure}).
  *

@@ -10,7 +10,7 @@ import java.util.Arrays;
  *
  * <pre>
  *   demo      play the failure stories on an embedded API server with a simulated kubelet, then exit
- *   simulate  replay the field's failure mix under several retry policies (README "Policy simulator")
+ *   simulate  replay the field's failure mix under several retry policies (docs/simulator.md)
  *   classify  classify a pod's JSON or a bare message with the built-in and your extra rules
  * </pre>
  */
