@@ -14,8 +14,10 @@ import io.featurejob.operator.policy.LaunchPlan;
 /**
  * The executor pod template: Spark merges it under every executor pod it creates, which is how
  * executors get their capacity placement (Spark has no per-role tolerations or affinity confs).
- * It lives in one ConfigMap per job, owned by the job, rewritten before each attempt (one run at a
- * time per job, so the running driver always reads its own attempt's template).
+ * It lives in one ConfigMap per job, owned by the job. Its content does not depend on the attempt (the
+ * run and attempt labels reach the executors through {@code spark.kubernetes.executor.label.*}, see
+ * {@link SparkSubmitArgs}), only on the spec and the attempt's executor capacity, so the operator
+ * writes it only when that content changes, not before every attempt.
  *
  * <p>No owner references in the template: Spark makes each executor owned by the driver pod, and a
  * second controller reference would make the API server reject the executor.
@@ -38,7 +40,7 @@ public final class ExecutorPodTemplate {
     String name = job.getMetadata().getName();
     Pod pod = new PodBuilder()
         .withNewMetadata()
-        .withLabels(PodLabels.executor(name, plan.runId(), plan.attempt()))
+        .withLabels(PodLabels.executorTemplate(name))
         .endMetadata()
         .withNewSpec()
         .addToContainers(new ContainerBuilder()

@@ -36,11 +36,11 @@ public final class PodLabels {
   }
 
   /**
-   * Everything on an executor pod, including {@code spark-role: executor} (which Spark sets itself;
-   * the template carries it too so the template alone reads right).
+   * The executor template's labels: job and {@code spark-role: executor}, no run or attempt (Spark adds
+   * those from the executor label confs), so one template serves every attempt of the job.
    */
-  public static Map<String, String> executor(String job, String runId, int attempt) {
-    Map<String, String> labels = forAttempt(job, runId, attempt);
+  public static Map<String, String> executorTemplate(String job) {
+    Map<String, String> labels = forJob(job);
     labels.put(Labels.SPARK_ROLE, Labels.ROLE_EXECUTOR);
     return labels;
   }

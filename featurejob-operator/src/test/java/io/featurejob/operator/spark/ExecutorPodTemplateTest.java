@@ -25,15 +25,14 @@ class ExecutorPodTemplateTest {
   private final LaunchPlan plan = examplePlan("trip-features");
 
   @Test
-  void templateCarriesExecutorPlacementAndAttemptLabels() {
+  void templateCarriesExecutorPlacementAndJobLabels() {
     Pod template = ExecutorPodTemplate.pod(job, plan, CapacityProfiles.named("aks"), true);
     assertEquals(Map.of(
         Labels.MANAGED_BY, "featurejob-operator",
         Labels.NAME, "featurejob-spark",
         Labels.JOB, "trip-features",
-        Labels.RUN, "20261123-2300",
-        Labels.ATTEMPT, "3",
-        Labels.SPARK_ROLE, "executor"), template.getMetadata().getLabels());
+        Labels.SPARK_ROLE, "executor"), template.getMetadata().getLabels(),
+        "no run or attempt label: one template serves every attempt (Spark adds them from the label confs)");
     assertEquals(Map.of("kubernetes.azure.com/scalesetpriority", "spot"), template.getSpec().getNodeSelector());
     assertEquals("kubernetes.azure.com/scalesetpriority", template.getSpec().getTolerations().get(0).getKey());
     assertNull(template.getSpec().getAffinity(), "spot placement has no on-demand anti-affinity");
@@ -48,7 +47,14 @@ class ExecutorPodTemplateTest {
         CapacityType.OnDemand, CapacityType.OnDemand, 2048, 4096);
     Pod template = ExecutorPodTemplate.pod(job, fallback, CapacityProfiles.named("karpenter"), true);
     assertEquals(Map.of("karpenter.sh/capacity-type", "on-demand"), template.getSpec().getNodeSelector());
-    assertEquals("4", template.getMetadata().getLabels().get(Labels.ATTEMPT));
+  }
+
+  @Test
+  void sameTemplateForEveryAttemptOfTheSameCapacity() {
+    LaunchPlan later = SparkFixtures.plan("trip-features", "20261124-2300", 1,
+        plan.driverCapacity(), plan.executorCapacity(), plan.driverMemoryMiB(), plan.executorMemoryMiB());
+    assertEquals(ExecutorPodTemplate.configMap(job, plan, CapacityProfiles.named("gke"), true),
+        ExecutorPodTemplate.configMap(job, later, CapacityProfiles.named("gke"), true));
   }
 
   @Test
