@@ -12,6 +12,8 @@ import io.featurejob.operator.spark.CapacityProfile;
 import io.featurejob.operator.spark.DriverPodBuilder;
 import io.featurejob.operator.spark.ExecutorPodTemplate;
 import java.net.HttpURLConnection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,15 +24,24 @@ final class DriverPods {
   private final KubernetesClient client;
   private final CapacityProfile profile;
   private final boolean restrictedSecurityContext;
+  private final TemplateWrites templates;
+  // Per job uid, the driver pod this process created last: the fact "it was created" before the status
+  // records its uid (see FeatureJobReconciler#withCreatedPodUid).
+  private final Map<String, Launched> launched = new ConcurrentHashMap<>();
 
-  DriverPods(KubernetesClient client, CapacityProfile profile, boolean restrictedSecurityContext) {
+  private record Launched(String podName, String podUid) {}
+
+  DriverPods(KubernetesClient client, CapacityProfile profile, boolean restrictedSecurityContext,
+      TemplateWrites templates) {
     this.client = client;
     this.profile = profile;
     this.restrictedSecurityContext = restrictedSecurityContext;
+    this.templates = templates;
   }
 
   /**
-   * Writes the executor template ConfigMap, then the driver pod. A pod that already exists under the
+   * Writes the executor template ConfigMap when its content changed ({@link TemplateWrites}), then the
+   * driver pod. A pod that already exists under the
    * deterministic name is left as it is and false returned: the next observation tells whether it is the
    * attempt (created by this job before a restart) or a pod that is not the job's.
    *
@@ -39,10 +50,11 @@ final class DriverPods {
   boolean launch(FeatureJob job, ResolvedSpec spec, LaunchPlan plan) {
     String namespace = job.getMetadata().getNamespace();
     ConfigMap template = ExecutorPodTemplate.configMap(job, plan, profile, restrictedSecurityContext);
-    client.configMaps().inNamespace(namespace).resource(template).createOr(existing -> existing.update());
+    templates.ensure(job.getMetadata().getUid(), template);
     Pod driver = DriverPodBuilder.build(job, spec, plan, profile, restrictedSecurityContext);
     try {
-      client.pods().inNamespace(namespace).resource(driver).create();
+      Pod created = client.pods().inNamespace(namespace).resource(driver).create();
+      launched.put(job.getMetadata().getUid(), new Launched(plan.podName(), created.getMetadata().getUid()));
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
@@ -51,6 +63,18 @@ final class DriverPods {
       LOG.info("driver pod {}/{} already exists", namespace, plan.podName());
       return false;
     }
+  }
+
+  /** The uid of pod {@code podName} if this process created it for the job, else null. */
+  String createdUid(String jobUid, String podName) {
+    Launched last = launched.get(jobUid);
+    return last != null && last.podName.equals(podName) ? last.podUid : null;
+  }
+
+  /** The job was deleted: its pods and template ConfigMap go with it (owner references), so forget it. */
+  void forget(String jobUid) {
+    templates.forget(jobUid);
+    launched.remove(jobUid);
   }
 
   /** Reads a driver pod from the API server (used when the informer cache has not seen it yet). */

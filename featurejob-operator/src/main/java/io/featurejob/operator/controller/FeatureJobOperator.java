@@ -86,7 +86,7 @@ public final class FeatureJobOperator implements AutoCloseable {
         config.leaderElectionLeaseName(), exitOnInformerStop) : null;
     EventRecorder events = new EventRecorder(client, clock, metrics.registry());
     FeatureJobReconciler reconciler = new FeatureJobReconciler(clock, resolver, classifier,
-        new DriverPods(client, profile, config.restrictedSecurityContext()),
+        new DriverPods(client, profile, config.restrictedSecurityContext(), new TemplateWrites(client, clock)),
         events, metrics, config.watchReferences());
 
     Operator operator = new Operator(o -> {

@@ -27,10 +27,8 @@ import io.featurejob.operator.policy.SpecResolver;
 import io.featurejob.operator.spark.PodNames;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -57,9 +55,10 @@ import org.slf4j.LoggerFactory;
  * unexpected becomes a ReconcileError condition and a Warning event ({@link ReconcileFailure}).
  */
 // Not generation-aware: an unblock annotation must trigger a reconcile (see ReconcileTriggers).
+// All events, the delete too, come to reconcile: no finalizer, the delete event drops the job's metric series.
 @ControllerConfiguration(name = FeatureJobReconciler.NAME, generationAwareEventProcessing = false,
-    informer = @Informer(onUpdateFilter = ReconcileTriggers.class))
-public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<FeatureJob> {
+    triggerReconcilerOnAllEvents = true, informer = @Informer(onUpdateFilter = ReconcileTriggers.class))
+public class FeatureJobReconciler implements Reconciler<FeatureJob> {
   public static final String NAME = "featurejob";
 
   private static final Logger LOG = LoggerFactory.getLogger(FeatureJobReconciler.class);
@@ -123,6 +122,16 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
 
   @Override
   public UpdateControl<FeatureJob> reconcile(FeatureJob job, Context<FeatureJob> context) {
+    if (context.isPrimaryResourceDeleted() || context.isPrimaryResourceFinalStateUnknown()) {
+      forget(job);
+      return UpdateControl.noUpdate();
+    }
+    if (LegacyFinalizer.present(job)) {
+      job = LegacyFinalizer.remove(context); // an error goes to JOSDK's retry
+    }
+    if (job == null || job.isMarkedForDeletion()) {
+      return UpdateControl.noUpdate(); // e.g. foreground deletion: start nothing; the delete event follows
+    }
     Instant now = clock.instant();
     try {
       return pass(job, context, now, true);
@@ -142,6 +151,7 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
   /** Observe, decide, write status once (locked), act, record; then come back at the decision's deadline. */
   private UpdateControl<FeatureJob> pass(FeatureJob job, Context<FeatureJob> context, Instant now, boolean first) {
     String namespace = job.getMetadata().getNamespace();
+    withCreatedPodUid(job);
     SpecResolver.Result resolved = resolver.resolve(job.getSpec());
     JobPods pods = podsObserver.observe(job.getMetadata().getUid(), job.getStatus(), podsOf(job, context), classifier,
         now);
@@ -174,6 +184,19 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
     record(job, decision);
     updateGauges(job, resolved, decision.status());
     return UpdateControl.<FeatureJob>noUpdate().rescheduleAfter(decision.requeueAfter());
+  }
+
+  /**
+   * Fills in the attempt's pod uid when this process created that pod and the status does not record it
+   * yet (on {@code job}, JOSDK's copy of the cached object). The decision then needs no status write of
+   * its own just to record the uid (one write less per attempt); the next write carries it. A restarted
+   * process knows nothing here and records the uid from the pod it sees, as before.
+   */
+  private void withCreatedPodUid(FeatureJob job) {
+    Attempt attempt = job.getStatus() == null ? null : job.getStatus().currentAttempt;
+    if (attempt != null && attempt.podUid == null && attempt.podName != null) {
+      attempt.podUid = driverPods.createdUid(job.getMetadata().getUid(), attempt.podName);
+    }
   }
 
   /** An unexpected error: a ReconcileError condition and a Warning event, and a look again later (never silence). */
@@ -227,19 +250,20 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob>, Cleaner<Fea
     });
   }
 
-  @Override
-  public DeleteControl cleanup(FeatureJob job, Context<FeatureJob> context) {
-    // Pods and the template ConfigMap are owned by the job: Kubernetes garbage-collects them.
+  /** The job is gone. Its pods and template ConfigMap are owned by it: Kubernetes garbage-collects them. */
+  private void forget(FeatureJob job) {
     metrics.removeJob(job.getMetadata().getNamespace(), job.getMetadata().getName());
-    return DeleteControl.defaultDelete();
+    driverPods.forget(job.getMetadata().getUid());
   }
 
   // ------------------------------------------------------------------ act and record
 
   private void record(FeatureJob job, Decision decision) {
     for (Decision.Event e : decision.events()) {
-      events.record(job, e.reason(), e.message());
       LOG.info("{}/{} {}: {}", job.getMetadata().getNamespace(), job.getMetadata().getName(), e.reason(), e.message());
+    }
+    for (Decision.Event e : EventSelection.select(job.getStatus(), decision)) {
+      events.record(job, e.reason(), e.message()); // one per transition that matters
     }
     for (Decision.FinishedAttempt f : decision.finished()) {
       metrics.recordRunFinished(job.getMetadata().getNamespace(), job.getMetadata().getName(), f.outcome(),

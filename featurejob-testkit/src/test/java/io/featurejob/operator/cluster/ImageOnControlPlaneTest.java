@@ -125,7 +125,7 @@ class ImageOnControlPlaneTest {
     assertEquals(0, recovered.consecutiveFailures);
     h.awaitEvent(name, EventReason.RunSucceeded);
     awaitOneSucceededRunInMetrics(name);
-    deleteThroughFinalizer(name);
+    deleteAndAwaitGone(name);
 
     // Within the pod's memory limit (the heap is 75% of it, from the container's cgroup).
     long peakRssBytes = Long.parseLong(statusField(container.exec("cat", "/proc/1/status").stdout(), "VmHWM")
@@ -228,7 +228,7 @@ class ImageOnControlPlaneTest {
     assertEquals(1, done.history.size(), "one attempt: " + done.history);
     assertEquals(1, h.driverPods(job).size(), "the new leader adopted the running driver instead of launching another");
     awaitOneSucceededRunInMetrics(job);
-    deleteThroughFinalizer(job);
+    deleteAndAwaitGone(job);
     assertTrue(standby.logs().contains("leading as " + standby.name()), standby.logs());
   }
 
@@ -240,8 +240,8 @@ class ImageOnControlPlaneTest {
             Map.of("outcome", "Succeeded", "failure_class", FeatureJobMetrics.NO_FAILURE_CLASS))));
   }
 
-  /** Deletes {@code job}; it goes only once the operator in the container removed its finalizer. */
-  private void deleteThroughFinalizer(String job) {
+  /** Deletes {@code job} and waits until it is gone (no finalizer holds it). */
+  private void deleteAndAwaitGone(String job) {
     h.admin.resources(FeatureJob.class).inNamespace(h.namespace).withName(job).delete();
     await(job + " deleted").atMost(ClusterHarness.TIMEOUT).pollInterval(ClusterHarness.POLL)
         .until(() -> h.admin.resources(FeatureJob.class).inNamespace(h.namespace).withName(job).get() == null);
