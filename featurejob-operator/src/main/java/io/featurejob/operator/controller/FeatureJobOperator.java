@@ -119,7 +119,9 @@ public final class FeatureJobOperator implements AutoCloseable {
       }
     });
     operator.register(reconciler, c -> {
-      c.withRetry(RETRY).withReconciliationMaxInterval(MAX_RECONCILIATION_INTERVAL);
+      c.withRetry(RETRY).withReconciliationMaxInterval(MAX_RECONCILIATION_INTERVAL)
+          .withItemStore(CacheTrimming.store(CacheTrimming::metadata))
+          .withInformerListLimit(CacheTrimming.LIST_PAGE);
       if (!config.watchAllNamespaces()) {
         c.settingNamespaces(new HashSet<>(config.watchNamespaces()));
       }

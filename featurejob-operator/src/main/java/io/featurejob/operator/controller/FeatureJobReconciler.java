@@ -99,6 +99,8 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
     InformerEventSourceConfiguration<Pod> pods = InformerEventSourceConfiguration.from(Pod.class, FeatureJob.class)
         .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
         .withSecondaryToPrimaryMapper(FeatureJobReconciler::owningJob)
+        .withItemStore(CacheTrimming.store(CacheTrimming::pod))
+        .withInformerListLimit(CacheTrimming.LIST_PAGE)
         .build();
     List<EventSource<?, FeatureJob>> sources = new ArrayList<>();
     sources.add(new InformerEventSource<>(pods, context));
