@@ -49,9 +49,10 @@ spark-corpus:
 	hack/spark/postgres.sh start >/dev/null
 	hack/spark/capture.sh $(SPARK_CASES); rc=$$?; hack/spark/postgres.sh stop; exit $$rc
 
-## The spot-shortage storm on the local control plane (no node): the operator's API requests per attempt
-## by verb and resource, /metrics size per job, heap and RSS; prints a table and writes target/bench.txt.
-## BENCH_JOBS=200 BENCH_SECONDS=120 by default. See docs/testing.md "Scale".
+## The spot-shortage storm on the local control plane (no node), the operator then the Kubernetes Job
+## controller on the same API server: requests per attempt by verb and resource, cold start, retry
+## lateness, failure-to-status, memory; prints a table with ratios and writes target/bench.txt.
+## BENCH_JOBS=200 BENCH_SECONDS=120 BENCH_WARMUP=60 BENCH_HEAP=384m by default. See docs/testing.md "Scale".
 bench:
 	hack/bench.sh
 

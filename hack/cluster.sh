@@ -12,6 +12,8 @@
 #   FEATUREJOB_CLUSTER_STATE  certificates, kubeconfig, etcd data, logs, PIDs (default <repo>/.cluster)
 #   FEATUREJOB_CLUSTER_AUDIT_POLICY=file  kube-apiserver writes an audit log by this policy to
 #                           <state>/logs/audit.log (hack/rbac/spark-driver-audit.sh records Spark's calls)
+#   FEATUREJOB_CLUSTER_KCM_CONTROLLERS=a,b  more kube-controller-manager controllers (make bench:
+#                           job-controller); FEATUREJOB_CLUSTER_KCM_ARGS: more of its flags (e.g. QPS)
 #   FEATUREJOB_CLUSTER_SCHEDULER=1  also start kube-scheduler (off: the e2e suite's simulated
 #                           kubelet binds pods itself through the pods/binding subresource)
 #   FEATUREJOB_CLUSTER_NODE=1  also a real node: kube-scheduler, containerd, runc, the bridge CNI
@@ -263,6 +265,9 @@ up() {
     controllers="$controllers,$NODE_CONTROLLERS"
     touch "$STATE/node-mode"
   fi
+  controllers="$controllers${FEATUREJOB_CLUSTER_KCM_CONTROLLERS:+,$FEATUREJOB_CLUSTER_KCM_CONTROLLERS}"
+  # shellcheck disable=SC2206 # flags without spaces
+  local kcm_args=(${FEATUREJOB_CLUSTER_KCM_ARGS:-})
   local etcd_port etcd_peer_port
   etcd_port=$(free_port); etcd_peer_port=$(free_port); APISERVER_PORT=$(free_port)
   local kcm_port; kcm_port=$(free_port)
@@ -308,7 +313,7 @@ up() {
     --bind-address 127.0.0.1 --secure-port "$kcm_port" --leader-elect=false \
     --controllers "$controllers" \
     --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
-    --use-service-account-credentials=true --v 1
+    --use-service-account-credentials=true --v 1 "${kcm_args[@]}"
   if [ "${FEATUREJOB_CLUSTER_SCHEDULER:-0}" = 1 ] || [ "$NODE_MODE" = 1 ]; then
     local sched_port; sched_port=$(free_port)
     start kube-scheduler "$K8S_BIN/kube-scheduler" --kubeconfig "$STATE/scheduler.kubeconfig" \

@@ -2,13 +2,22 @@ package io.featurejob.operator.bench;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.featurejob.operator.api.CapacitySpec;
 import io.featurejob.operator.api.FeatureJob;
+import io.featurejob.operator.api.FeatureJobStatus;
+import io.featurejob.operator.api.Labels;
+import io.featurejob.operator.api.Phase;
+import io.featurejob.operator.api.Times;
 import io.featurejob.operator.config.OperatorConfig;
 import io.featurejob.operator.controller.FeatureJobOperator;
 import io.featurejob.operator.testing.TestJobs;
@@ -23,71 +32,395 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The spot-shortage storm of issue 15 on a real API server (`make bench`): N FeatureJobs, kube-scheduler
- * but no node, so every attempt stays Unschedulable, fails CapacityUnavailable after its
- * schedulingTimeout and is retried after its back-off. The operator runs in this JVM on a client that
- * counts its own requests. Prints a table and writes it to target/bench.txt; asserts nothing about
- * speed (the machine's load decides that), only that the storm happened.
+ * The spot-shortage storm of issue 15 on a real API server (`make bench`), the operator first and then
+ * the Kubernetes Job controller on the same API server.
  *
- * <p>-Dbench.jobs (200), -Dbench.seconds (120): how many jobs, how long the storm is measured.
+ * <p>Operator: N FeatureJobs, kube-scheduler but no node, so every attempt stays Unschedulable, fails
+ * CapacityUnavailable after its 10 s schedulingTimeout and is retried after its 5-20 s back-off. The
+ * operator runs in this JVM on a client that counts its own requests ({@link RequestCounter}).
+ *
+ * <p>Job controller: N Jobs (backoffLimit high) whose pods this benchmark fails 10 s after they appear
+ * (no node: it sets the pod's phase, as a kubelet would), so the controller replaces each failed pod after
+ * its own back-off. Its requests come from the API server's audit log, by its ServiceAccount
+ * ({@link AuditLog}); its memory is kube-controller-manager's RSS.
+ *
+ * <p>Both: cold start (N objects created -> their first pods), then a warm-up (the first fallbacks to
+ * on-demand rewrite templates, the first failures write their events), then the measured window.
+ * Prints a table and writes it to target/bench.txt. Asserts counts and ratios only, never seconds (the
+ * machine's load decides those).
+ *
+ * <p>-Dbench.jobs (200), -Dbench.seconds (120, measured), -Dbench.warmup (60), -Dbench.audit (the audit
+ * log; without it the Job controller is skipped), -Dbench.kcmPid.
  */
 @Tag("bench")
 class StormBench {
   static final int JOBS = Integer.getInteger("bench.jobs", 200);
   static final long SECONDS = Long.getLong("bench.seconds", 120);
+  static final long WARMUP = Long.getLong("bench.warmup", 60);
+  static final String AUDIT = System.getProperty("bench.audit", "");
+  static final String KCM_PID = System.getProperty("bench.kcmPid", "");
+  /** One status write per launch or failure; a little slack for conflicts and repeated deletes. */
+  static final double MAX_STATUS_PER_DECISION = 1.1;
+  static final Duration SCHEDULING_TIMEOUT = Duration.ofSeconds(10);
+  /** Cold start is waited for this long at most; the warm-up starts when it ends. */
+  static final Duration COLD_START_LIMIT = Duration.ofMinutes(15);
+  static final String JOB_CONTROLLER = "system:serviceaccount:kube-system:job-controller";
+
+  /** What one side of the comparison showed. */
+  static final class Figures {
+    Map<String, Long> steady = Map.of();
+    Map<String, Long> cold = Map.of();
+    Map<String, Long> whole = Map.of();
+    long attempts;
+    final Latencies coldStart = new Latencies();
+    double coldStartAllSeconds = Double.NaN;
+    final Latencies retryLateness = new Latencies();
+    final Latencies failureToStatus = new Latencies();
+    long heapDelta = -1;
+    long rssDelta = -1;
+    long metricsBytes = -1;
+    long metricsLines = -1;
+    String loadStart = "";
+    String loadEnd = "";
+
+    long total(Map<String, Long> requests) {
+      return requests.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    long events() {
+      return steady.entrySet().stream().filter(e -> e.getKey().endsWith(" events"))
+          .mapToLong(Map.Entry::getValue).sum();
+    }
+  }
 
   @Test
   void storm() throws Exception {
-    String namespace = "bench-" + UUID.randomUUID().toString().substring(0, 5);
     try (KubernetesClient admin = new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build()) {
-      prepareNamespace(admin, namespace);
-      long heapBefore = heapAfterGc();
-      long rssBefore = rssBytes();
-      RequestCounter counter = new RequestCounter();
-      KubernetesClient counted = new KubernetesClientBuilder().withConfig(admin.getConfiguration())
-          .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bench-requests", counter)).build();
-      Map<String, String> env = new LinkedHashMap<>();
-      env.put("FEATUREJOB_METRICS_BIND_ADDRESS", "127.0.0.1");
-      env.put("FEATUREJOB_METRICS_PORT", "0");
-      env.put("FEATUREJOB_WATCH_NAMESPACES", namespace);
-      env.put("FEATUREJOB_LEADER_ELECTION", "false");
-      FeatureJobOperator operator = FeatureJobOperator.start(counted, OperatorConfig.load(env), Clock.systemUTC(), false);
-      try {
-        for (int i = 0; i < JOBS; i++) {
-          admin.resource(job("storm-" + i)).inNamespace(namespace).create();
-        }
-        Map<String, Long> atStart = counter.snapshot();
-        Thread.sleep(Duration.ofSeconds(SECONDS).toMillis());
-        Map<String, Long> requests = minus(counter.snapshot(), atStart);
-        String metrics = scrape(operator.metricsPort());
-        String table = table(requests, metrics, heapAfterGc() - heapBefore, rssBytes() - rssBefore);
-        System.out.println(table);
-        Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target", "bench.txt"), table);
-        if (requests.getOrDefault("POST pods", 0L) == 0) {
-          throw new AssertionError("no attempt was launched: no storm was measured\n" + table);
-        }
-      } finally {
-        operator.close();
-        counted.close();
-        admin.namespaces().withName(namespace).delete();
+      Figures operator = operatorRun(admin);
+      Path audit = AUDIT.isEmpty() ? null : Path.of(AUDIT);
+      Figures jobs = audit != null && Files.exists(audit) ? jobControllerRun(admin, audit) : null;
+      String table = table(operator, jobs);
+      System.out.println(table);
+      Files.createDirectories(Path.of("target"));
+      Files.writeString(Path.of("target", "bench.txt"), table);
+      if (operator.attempts == 0) {
+        throw new AssertionError("no attempt was launched: no storm was measured\n" + table);
+      }
+      // Counts and ratios that hold whatever the load (a backlog puts more failures than launches in the
+      // window): one status write per decision, a launch or a failure (whose pod is deleted); and each
+      // job's template written once per distinct content (spot, then on-demand).
+      long decisions = operator.attempts + operator.steady.getOrDefault("DELETE pods", 0L);
+      double statusPerDecision = per(operator.steady.getOrDefault("PUT featurejobs/status", 0L), decisions);
+      if (statusPerDecision > MAX_STATUS_PER_DECISION) {
+        throw new AssertionError(String.format("%.2f status writes per launch or failure > %.2f%n%s",
+            statusPerDecision, MAX_STATUS_PER_DECISION, table));
+      }
+      long templateWrites = operator.whole.getOrDefault("POST configmaps", 0L);
+      if (templateWrites > 2L * JOBS) {
+        throw new AssertionError(templateWrites + " template writes for " + JOBS + " jobs > 2 per job\n" + table);
+      }
+      if (jobs != null && jobs.attempts == 0) {
+        throw new AssertionError("the Job controller created no pod in the window: is job-controller running?\n"
+            + table);
       }
     }
+  }
+
+  // ------------------------------------------------------------------------------------------ operator
+
+  Figures operatorRun(KubernetesClient admin) throws Exception {
+    Figures f = new Figures();
+    String namespace = "bench-op-" + UUID.randomUUID().toString().substring(0, 5);
+    prepareNamespace(admin, namespace);
+    Map<String, Instant> created = new ConcurrentHashMap<>();
+    Map<String, Instant> firstPod = new ConcurrentHashMap<>();
+    Map<String, Instant> retryAt = new ConcurrentHashMap<>();
+    Map<String, Instant> startedAt = new ConcurrentHashMap<>();
+    boolean[] measuring = {false};
+
+    SharedIndexInformer<Pod> pods = admin.pods().inNamespace(namespace).inform(onAdd(pod -> {
+      String job = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(Labels.JOB);
+      if (job == null) {
+        return;
+      }
+      Instant now = Instant.now();
+      Instant retry = retryAt.remove(job);
+      if (firstPod.putIfAbsent(job, now) == null && created.containsKey(job)) {
+        f.coldStart.add(Duration.between(created.get(job), now));
+      } else if (measuring[0] && retry != null) {
+        f.retryLateness.add(Duration.between(retry, now));
+      }
+    }));
+    SharedIndexInformer<FeatureJob> jobs = admin.resources(FeatureJob.class).inNamespace(namespace)
+        .inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(FeatureJob job) {}
+
+          @Override
+          public void onUpdate(FeatureJob before, FeatureJob after) {
+            FeatureJobStatus s = after.getStatus();
+            if (s == null) {
+              return;
+            }
+            String name = after.getMetadata().getName();
+            Instant now = Instant.now();
+            if (s.phase == Phase.BackingOff && s.nextRunTime != null) {
+              retryAt.put(name, Times.parse(s.nextRunTime));
+            }
+            if (s.currentAttempt != null && s.currentAttempt.startTime != null) {
+              startedAt.put(name, Times.parse(s.currentAttempt.startTime));
+            }
+            String failedBefore = before.getStatus() == null || before.getStatus().lastFailure == null ? null
+                : before.getStatus().lastFailure.time;
+            String failedNow = s.lastFailure == null ? null : s.lastFailure.time;
+            Instant started = startedAt.get(name);
+            if (measuring[0] && failedNow != null && !failedNow.equals(failedBefore) && started != null) {
+              f.failureToStatus.add(Duration.between(started.plus(SCHEDULING_TIMEOUT), now));
+            }
+          }
+
+          @Override
+          public void onDelete(FeatureJob job, boolean unknown) {}
+        });
+
+    long heapBefore = heapAfterGc();
+    long rssBefore = rssBytes("self");
+    RequestCounter counter = new RequestCounter();
+    KubernetesClient counted = new KubernetesClientBuilder().withConfig(admin.getConfiguration())
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bench-requests", counter)).build();
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("FEATUREJOB_METRICS_BIND_ADDRESS", "127.0.0.1");
+    env.put("FEATUREJOB_METRICS_PORT", "0");
+    env.put("FEATUREJOB_WATCH_NAMESPACES", namespace);
+    env.put("FEATUREJOB_LEADER_ELECTION", "false");
+    FeatureJobOperator operator = FeatureJobOperator.start(counted, OperatorConfig.load(env), Clock.systemUTC(), false);
+    try {
+      f.loadStart = loadAverage();
+      Instant t0 = createAll(created, name -> admin.resource(job(name)).inNamespace(namespace).create());
+      f.coldStartAllSeconds = awaitCount(firstPod, t0);
+      f.cold = counter.snapshot();
+      Thread.sleep(Duration.ofSeconds(WARMUP).toMillis());
+      measuring[0] = true;
+      Map<String, Long> atStart = counter.snapshot();
+      Thread.sleep(Duration.ofSeconds(SECONDS).toMillis());
+      measuring[0] = false;
+      f.whole = counter.snapshot();
+      f.steady = minus(f.whole, atStart);
+      f.attempts = f.steady.getOrDefault("POST pods", 0L);
+      String metrics = scrape(operator.metricsPort());
+      f.metricsBytes = metrics.getBytes(StandardCharsets.UTF_8).length;
+      f.metricsLines = metrics.lines().count();
+      f.heapDelta = heapAfterGc() - heapBefore;
+      f.rssDelta = rssBytes("self") - rssBefore;
+      f.loadEnd = loadAverage();
+    } finally {
+      operator.close();
+      counted.close();
+      pods.close();
+      jobs.close();
+      admin.namespaces().withName(namespace).delete();
+    }
+    return f;
   }
 
   static FeatureJob job(String name) {
     FeatureJob job = TestJobs.job(name, "5s", "20s", 3, 1000);
     job.getSpec().schedule = "@yearly";
     job.getSpec().capacity = new CapacitySpec();
-    job.getSpec().capacity.schedulingTimeout = "10s";
+    job.getSpec().capacity.schedulingTimeout = GoDurations.seconds(SCHEDULING_TIMEOUT);
     return job;
+  }
+
+  // ------------------------------------------------------------------------------------ Job controller
+
+  Figures jobControllerRun(KubernetesClient admin, Path audit) throws Exception {
+    Figures f = new Figures();
+    String namespace = "bench-jc-" + UUID.randomUUID().toString().substring(0, 5);
+    prepareNamespace(admin, namespace);
+    Map<String, Instant> created = new ConcurrentHashMap<>();
+    Map<String, Instant> firstPod = new ConcurrentHashMap<>();
+    ScheduledExecutorService kubelet = Executors.newScheduledThreadPool(2);
+    SharedIndexInformer<Pod> pods = admin.pods().inNamespace(namespace).inform(onAdd(pod -> {
+      String job = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get("job-name");
+      if (job == null) {
+        return;
+      }
+      Instant now = Instant.now();
+      if (firstPod.putIfAbsent(job, now) == null && created.containsKey(job)) {
+        f.coldStart.add(Duration.between(created.get(job), now));
+      }
+      // What the operator's schedulingTimeout does to its attempts: the pod fails 10 s after it appears.
+      kubelet.schedule(() -> fail(admin, namespace, pod.getMetadata().getName()), SCHEDULING_TIMEOUT.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }));
+    long rssBefore = rssBytes(KCM_PID);
+    try {
+      f.loadStart = loadAverage();
+      Instant t0 = createAll(created,
+          name -> admin.batch().v1().jobs().inNamespace(namespace).resource(kubernetesJob(name)).create());
+      f.coldStartAllSeconds = awaitCount(firstPod, t0);
+      f.cold = AuditLog.count(audit, JOB_CONTROLLER, t0, Instant.now());
+      Thread.sleep(Duration.ofSeconds(WARMUP).toMillis());
+      Instant from = Instant.now();
+      Thread.sleep(Duration.ofSeconds(SECONDS).toMillis());
+      Instant to = Instant.now();
+      Thread.sleep(2000); // requests in flight at the end reach the log
+      f.steady = AuditLog.count(audit, JOB_CONTROLLER, from, to);
+      f.attempts = f.steady.getOrDefault("POST pods", 0L);
+      f.rssDelta = KCM_PID.isEmpty() ? -1 : rssBytes(KCM_PID) - rssBefore;
+      f.loadEnd = loadAverage();
+    } finally {
+      kubelet.shutdownNow();
+      pods.close();
+      admin.namespaces().withName(namespace).delete();
+    }
+    return f;
+  }
+
+  static Job kubernetesJob(String name) {
+    return new JobBuilder().withNewMetadata().withName(name).endMetadata()
+        .withNewSpec().withBackoffLimit(10_000).withParallelism(1).withCompletions(1)
+        .withNewTemplate().withNewSpec().withRestartPolicy("Never")
+        .addNewContainer().withName("main").withImage("featurejob.invalid/bench:0").endContainer()
+        .endSpec().endTemplate().endSpec().build();
+  }
+
+  /** Fails a pending pod as a kubelet would report it (this cluster has no node to run it). */
+  static void fail(KubernetesClient admin, String namespace, String pod) {
+    try {
+      admin.pods().inNamespace(namespace).withName(pod).editStatus(p -> {
+        p.getStatus().setPhase("Failed");
+        p.getStatus().setReason("BenchFailed");
+        p.getStatus().setMessage("failed by the benchmark after " + SCHEDULING_TIMEOUT.toSeconds() + "s");
+        return p;
+      });
+    } catch (KubernetesClientException e) {
+      // gone already (the namespace is being deleted)
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------- table
+
+  String table(Figures op, Figures jc) {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format("storm: %d jobs; cold start, then %d s warm-up, then %d s measured%n",
+        JOBS, WARMUP, SECONDS));
+    out.append(String.format("load average (1, 5, 15 min): operator run %s -> %s%s%n", op.loadStart, op.loadEnd,
+        jc == null ? "" : "; Job controller run " + jc.loadStart + " -> " + jc.loadEnd));
+    out.append("\n| figure | operator | Job controller | operator / Job controller |\n|---|---|---|---|\n");
+    double opPer = per(op.total(op.steady), op.attempts);
+    double jcPer = jc == null ? Double.NaN : per(jc.total(jc.steady), jc.attempts);
+    row(out, "attempts (pods created) in the measured window", op.attempts, jc == null ? "n/a" : jc.attempts, "");
+    row(out, "API requests per attempt (per pod)", fmt(opPer), jc == null ? "n/a" : fmt(jcPer), ratio(opPer, jcPer));
+    double opEv = per(op.events(), op.attempts);
+    double jcEv = jc == null ? Double.NaN : per(jc.events(), jc.attempts);
+    row(out, "of which events", fmt(opEv), jc == null ? "n/a" : fmt(jcEv), "");
+    double opCold = op.coldStartAllSeconds;
+    double jcCold = jc == null ? Double.NaN : jc.coldStartAllSeconds;
+    row(out, "cold start: " + JOBS + " new objects -> all first pods", coldText(op), jc == null ? "n/a" : coldText(jc),
+        ratio(opCold, jcCold));
+    row(out, "cold start per object p50 / p99", op.coldStart.p50p99(), jc == null ? "n/a" : jc.coldStart.p50p99(), "");
+    row(out, "API requests per object during cold start", fmt(per(op.total(op.cold), JOBS)),
+        jc == null ? "n/a" : fmt(per(jc.total(jc.cold), JOBS)), "");
+    row(out, "retry lateness p50 / p99 (after status nextRunTime)", op.retryLateness.p50p99(), "—", "");
+    row(out, "failure recorded after attempt start + schedulingTimeout, p50 / p99", op.failureToStatus.p50p99(),
+        "—", "");
+    row(out, "memory growth: operator heap after GC / RSS (bench JVM); kube-controller-manager RSS",
+        String.format("%d MiB / %d MiB", op.heapDelta >> 20, op.rssDelta >> 20),
+        jc == null || jc.rssDelta < 0 ? "n/a" : String.format("RSS %d MiB", jc.rssDelta >> 20),
+        jc == null || jc.rssDelta <= 0 ? "" : fmt((double) op.rssDelta / jc.rssDelta));
+    row(out, "/metrics bytes, lines per job", String.format("%d, %d", op.metricsBytes / JOBS, op.metricsLines / JOBS),
+        "—", "");
+    out.append("\nstatus times are whole seconds: lateness figures read up to 1 s high\n");
+    breakdown(out, "operator", op);
+    if (jc != null) {
+      breakdown(out, "Job controller (audit log, " + JOB_CONTROLLER + ")", jc);
+    }
+    return out.toString();
+  }
+
+  private static String coldText(Figures f) {
+    return Double.isNaN(f.coldStartAllSeconds) ? "not all within the window"
+        : String.format("%.1f s (%.0f pods/min)", f.coldStartAllSeconds, JOBS / f.coldStartAllSeconds * 60);
+  }
+
+  private static void breakdown(StringBuilder out, String who, Figures f) {
+    out.append(String.format("%n%s: requests per attempt by verb and resource (count), measured window%n", who));
+    out.append("| request | per attempt | count |\n|---|---|---|\n");
+    f.steady.forEach((k, v) -> out.append(String.format("| %s | %.2f | %d |%n", k, per(v, f.attempts), v)));
+    out.append(String.format("cold start requests: %s%n", f.cold));
+  }
+
+  private static void row(StringBuilder out, String figure, Object op, Object jc, String ratio) {
+    out.append(String.format("| %s | %s | %s | %s |%n", figure, op, jc, ratio));
+  }
+
+  static String fmt(double v) {
+    return Double.isNaN(v) ? "n/a" : String.format("%.2f", v);
+  }
+
+  static String ratio(double a, double b) {
+    return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "" : String.format("%.2f", a / b);
+  }
+
+  static double per(long count, long attempts) {
+    return attempts == 0 ? Double.NaN : (double) count / attempts;
+  }
+
+  // ------------------------------------------------------------------------------------------ helpers
+
+  /** Creates storm-0 .. storm-(N-1), noting when each was created; returns when the first was. */
+  static Instant createAll(Map<String, Instant> created, Consumer<String> create) {
+    Instant t0 = Instant.now();
+    for (int i = 0; i < JOBS; i++) {
+      String name = "storm-" + i;
+      created.put(name, Instant.now());
+      create.accept(name);
+    }
+    return t0;
+  }
+
+  /** Seconds from {@code t0} until every job has its first pod, or NaN when not within {@link #COLD_START_LIMIT}. */
+  static double awaitCount(Map<String, Instant> firstPod, Instant t0) throws InterruptedException {
+    Instant deadline = t0.plus(COLD_START_LIMIT);
+    while (firstPod.size() < JOBS && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+    }
+    if (firstPod.size() < JOBS) {
+      return Double.NaN;
+    }
+    Instant last = firstPod.values().stream().max(Instant::compareTo).orElseThrow();
+    return Duration.between(t0, last).toMillis() / 1000.0;
+  }
+
+  static <T> ResourceEventHandler<T> onAdd(Consumer<T> added) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        added.accept(obj);
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {}
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {}
+    };
   }
 
   /** The namespace with deploy/job-namespace/ applied (the Spark ServiceAccount the driver pods name). */
@@ -109,34 +442,8 @@ class StormBench {
     }
   }
 
-  String table(Map<String, Long> requests, String metrics, long heapDelta, long rssDelta) throws Exception {
-    long attempts = requests.getOrDefault("POST pods", 0L);
-    long total = requests.values().stream().mapToLong(Long::longValue).sum();
-    long events = requests.entrySet().stream().filter(e -> e.getKey().endsWith(" events"))
-        .mapToLong(Map.Entry::getValue).sum();
-    StringBuilder out = new StringBuilder();
-    out.append(String.format("storm: %d jobs, %d s measured, load average %s%n", JOBS, SECONDS,
-        Files.readString(Path.of("/proc/loadavg")).trim()));
-    out.append("| figure | value |\n|---|---|\n");
-    out.append(String.format("| attempts launched (POST pods) | %d |%n", attempts));
-    out.append(String.format("| operator API requests per attempt | %.2f |%n", per(total, attempts)));
-    out.append(String.format("| of which events | %.2f |%n", per(events, attempts)));
-    requests.forEach((k, v) -> out.append(String.format("| %s per attempt | %.2f (%d) |%n", k, per(v, attempts), v)));
-    long bytes = metrics.getBytes(StandardCharsets.UTF_8).length;
-    long lines = metrics.lines().count();
-    out.append(String.format("| /metrics bytes, lines | %d, %d |%n", bytes, lines));
-    out.append(String.format("| /metrics bytes, lines per job | %d, %d |%n", bytes / JOBS, lines / JOBS));
-    out.append(String.format("| heap after GC, growth with the operator | %d MiB |%n", heapDelta >> 20));
-    out.append(String.format("| RSS growth with the operator (JVM of the test) | %d MiB |%n", rssDelta >> 20));
-    return out.toString();
-  }
-
-  static double per(long count, long attempts) {
-    return attempts == 0 ? Double.NaN : (double) count / attempts;
-  }
-
   static Map<String, Long> minus(Map<String, Long> now, Map<String, Long> before) {
-    Map<String, Long> out = new java.util.TreeMap<>();
+    Map<String, Long> out = new TreeMap<>();
     now.forEach((k, v) -> {
       long d = v - before.getOrDefault(k, 0L);
       if (d > 0) {
@@ -159,12 +466,32 @@ class StormBench {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
-  static long rssBytes() throws Exception {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+  /** VmRSS of /proc/{pid} ("self" for this JVM), -1 when unknown. */
+  static long rssBytes(String pid) throws Exception {
+    if (pid == null || pid.isEmpty()) {
+      return -1;
+    }
+    Path status = Path.of("/proc", pid, "status");
+    if (!Files.exists(status)) {
+      return -1;
+    }
+    for (String line : Files.readAllLines(status)) {
       if (line.startsWith("VmRSS:")) {
         return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
       }
     }
     return -1;
+  }
+
+  static String loadAverage() throws Exception {
+    String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+    return parts[0] + " " + parts[1] + " " + parts[2];
+  }
+
+  /** Go duration text of whole seconds. */
+  static final class GoDurations {
+    static String seconds(Duration d) {
+      return d.toSeconds() + "s";
+    }
   }
 }

@@ -1,0 +1,69 @@
+package io.featurejob.operator.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The API server's audit log (hack/bench.sh starts it with a Metadata-level policy): requests of one
+ * user, e.g. the Job controller's ServiceAccount, counted by verb and resource in a time window, with
+ * the same keys as {@link RequestCounter} ({@code POST pods}, {@code PUT jobs/status}).
+ */
+final class AuditLog {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private AuditLog() {}
+
+  static Map<String, Long> count(Path log, String username, Instant from, Instant to) throws IOException {
+    Map<String, Long> counts = new TreeMap<>();
+    try (BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        String key = keyOf(line, username, from, to);
+        if (key != null) {
+          counts.merge(key, 1L, Long::sum);
+        }
+      }
+    }
+    return counts;
+  }
+
+  /** The request's key if {@code line} is a completed request of {@code username} received in [from, to). */
+  static String keyOf(String line, String username, Instant from, Instant to) throws IOException {
+    if (!line.contains(username)) {
+      return null; // most lines: no JSON parse
+    }
+    JsonNode e = JSON.readTree(line);
+    if (!username.equals(e.path("user").path("username").asText()) || !"ResponseComplete".equals(e.path("stage").asText())) {
+      return null;
+    }
+    Instant at = Instant.parse(e.path("requestReceivedTimestamp").asText());
+    if (at.isBefore(from) || !at.isBefore(to)) {
+      return null;
+    }
+    JsonNode ref = e.path("objectRef");
+    String resource = ref.path("resource").asText("?");
+    String sub = ref.path("subresource").asText("");
+    return verb(e.path("verb").asText()) + " " + resource + (sub.isEmpty() ? "" : "/" + sub);
+  }
+
+  /** Audit verbs as HTTP methods ({@link RequestCounter}'s keys). */
+  static String verb(String auditVerb) {
+    return switch (auditVerb) {
+      case "create" -> "POST";
+      case "update" -> "PUT";
+      case "patch" -> "PATCH";
+      case "delete", "deletecollection" -> "DELETE";
+      case "get" -> "GET";
+      case "list" -> "LIST";
+      case "watch" -> "WATCH";
+      default -> auditVerb.toUpperCase(java.util.Locale.ROOT);
+    };
+  }
+}
