@@ -23,10 +23,14 @@ test:
 e2e:
 	hack/e2e.sh
 
-## Fault injection on a real control plane: a storm of failing and retrying jobs while the operator is
-## stopped and started at random points; an audit of the API server's records prints its counts and
-## fails on any non-zero. `make e2e` runs a small storm of the same test. Override CHAOS_ARGS.
-CHAOS_ARGS ?= -Dfeaturejob.chaos.jobs=20 -Dfeaturejob.chaos.restarts=100 -Dfeaturejob.chaos.seed=1
+## Fault injection on a real control plane: storms of failing and retrying jobs while the operator
+## (its own process) is SIGKILLed at random points, kube-apiserver is restarted, etcd is paused, a proxy
+## answers a share of the operator's requests with 429/500/timeouts, and the leader is paused past its
+## lease; after each an audit of the API server's records; prints one table (target/chaos/table.md) and
+## fails on any non-zero count. `make e2e` runs a small storm of each. Override CHAOS_ARGS.
+CHAOS_ARGS ?= -Dfeaturejob.chaos.jobs=20 -Dfeaturejob.chaos.restarts=100 -Dfeaturejob.chaos.apiserverRestarts=3 \
+	-Dfeaturejob.chaos.etcdPauses=3 -Dfeaturejob.chaos.proxyBursts=3 -Dfeaturejob.chaos.leaderPauses=3 \
+	-Dfeaturejob.chaos.seed=1
 chaos:
 	FEATUREJOB_E2E_IMAGE=0 E2E_MAVEN_ARGS="-Dtest=ChaosOnControlPlaneTest $(CHAOS_ARGS)" hack/e2e.sh
 

@@ -6,6 +6,10 @@
 #                           kube-apiserver and kube-controller-manager, wait until /readyz
 #   hack/cluster.sh down    stop exactly the processes 'up' started (PIDs in the state dir)
 #   hack/cluster.sh env     print 'export KUBECONFIG=...' for the running cluster
+#   hack/cluster.sh restart NAME   stop one process 'up' started (e.g. kube-apiserver) and start it
+#                           again with the same arguments; for kube-apiserver wait until /readyz
+#   hack/cluster.sh pause NAME / resume NAME   SIGSTOP / SIGCONT one of those processes (the chaos
+#                           test pauses etcd)
 #
 # Environment:
 #   FEATUREJOB_CLUSTER_CACHE  where binaries are built and kept (default ~/.cache/featurejob-cluster)
@@ -209,10 +213,11 @@ EOF
 
 alive() { [ -f "$STATE/pids/$1" ] && kill -0 "$(cat "$STATE/pids/$1")" 2>/dev/null; }
 
-start() { # name args...
+start() { # name args...; the command line is kept in <state>/cmd/NAME for 'restart'
   local name=$1; shift
-  mkdir -p "$STATE/pids" "$STATE/logs"
-  "$@" > "$STATE/logs/$name.log" 2>&1 < /dev/null &
+  mkdir -p "$STATE/pids" "$STATE/logs" "$STATE/cmd"
+  printf '%s\0' "$@" > "$STATE/cmd/$name"
+  "$@" >> "$STATE/logs/$name.log" 2>&1 < /dev/null &
   echo $! > "$STATE/pids/$name"
   log "started $name (pid $!), log $STATE/logs/$name.log"
 }
@@ -223,6 +228,7 @@ stop_pid() { # name: the process 'start' recorded; SIGTERM, SIGKILL after 10 s
   pid=$(cat "$STATE/pids/$1")
   if kill -0 "$pid" 2>/dev/null; then
     kill "$pid" 2>/dev/null || true
+    kill -CONT "$pid" 2>/dev/null || true # a paused process gets the SIGTERM only once resumed
     for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
     log "stopped $1 (pid $pid)"
@@ -342,6 +348,29 @@ down() {
   done
 }
 
+apiserver_ready() {
+  local pki="$STATE/pki"
+  curl -fsS --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" \
+    "https://127.0.0.1:$(cat "$STATE/apiserver-port")/readyz"
+}
+
+restart() { # name: the same command line again (same ports, certificates, data)
+  local name=$1 args=()
+  [ -f "$STATE/cmd/$name" ] && alive "$name" || die "$name is not running in $STATE"
+  mapfile -d '' args < "$STATE/cmd/$name"
+  stop_pid "$name"
+  start "$name" "${args[@]}"
+  if [ "$name" = kube-apiserver ]; then
+    wait_for kube-apiserver 120 apiserver_ready || { tail -30 "$STATE/logs/kube-apiserver.log" >&2; exit 1; }
+  fi
+}
+
+signal() { # name signal
+  alive "$1" || die "$1 is not running in $STATE"
+  kill -"$2" "$(cat "$STATE/pids/$1")"
+  log "sent SIG$2 to $1 (pid $(cat "$STATE/pids/$1"))"
+}
+
 case "${1:-}" in
   build) build ;;
   up) up ;;
@@ -350,5 +379,8 @@ case "${1:-}" in
        echo "export KUBECONFIG=$STATE/kubeconfig" ;;
   kubectl) shift; exec "$K8S_BIN/kubectl" "$@" ;;
   bin) echo "$K8S_BIN" ;;
-  *) echo "usage: $0 build|up|down|env|bin|kubectl ARGS" >&2; exit 2 ;;
+  restart) restart "${2:?restart NAME}" ;;
+  pause) signal "${2:?pause NAME}" STOP ;;
+  resume) signal "${2:?resume NAME}" CONT ;;
+  *) echo "usage: $0 build|up|down|env|bin|restart NAME|pause NAME|resume NAME|kubectl ARGS" >&2; exit 2 ;;
 esac

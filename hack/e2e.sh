@@ -17,6 +17,8 @@ if [ -z "${KUBECONFIG:-}" ]; then
     started_here=1
   fi
   export KUBECONFIG="$STATE/kubeconfig"
+  # the chaos test restarts and pauses this control plane's processes (hack/cluster.sh restart/pause)
+  export FEATUREJOB_CLUSTER_STATE="$STATE"
 fi
 if [ "$started_here" = 1 ] && [ "${FEATUREJOB_CLUSTER_KEEP:-0}" != 1 ]; then
   trap 'hack/cluster.sh down' EXIT

@@ -62,6 +62,8 @@ public final class ClusterHarness extends FeatureJobHarness {
   final Clock clock = Clock.systemUTC();
   /** The metrics port of an operator this harness did not start (a container), if any. */
   private Integer externalMetricsPort;
+  /** The API server URL the operator uses, when not the admin's (a fault proxy); null = the admin's. */
+  private volatile String operatorServer;
 
   private ClusterHarness(String namespace, KubernetesClient admin, SimulatedCluster cluster, SimulatedKubelet kubelet,
       Map<String, String> extraEnvironment) {
@@ -93,6 +95,11 @@ public final class ClusterHarness extends FeatureJobHarness {
       throw e;
     }
     return harness;
+  }
+
+  /** As {@link #start} without starting the operator: the test runs it ({@link OperatorProcess}). */
+  static ClusterHarness prepared(String prefix) {
+    return prepare(prefix, true, true, Map.of());
   }
 
   /**
@@ -204,7 +211,13 @@ public final class ClusterHarness extends FeatureJobHarness {
   /** The operator authenticates as the chart's ServiceAccount only. */
   @Override
   protected KubernetesClient newOperatorClient() {
-    return tokenClient(admin, token(admin, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT));
+    KubernetesClient client = tokenClient(admin, token(admin, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT));
+    if (operatorServer == null) {
+      return client;
+    }
+    Config config = new ConfigBuilder(client.getConfiguration()).withMasterUrl(operatorServer).build();
+    client.close();
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   /** Watching this namespace only, so tests never see each other's FeatureJobs. */
@@ -230,6 +243,11 @@ public final class ClusterHarness extends FeatureJobHarness {
     env.put("FEATUREJOB_WATCH_NAMESPACES", namespace);
     env.put("FEATUREJOB_LEADER_ELECTION", "false");
     return env;
+  }
+
+  /** Operators started from now on reach the API server at {@code url} (a proxy in front of it). */
+  void routeOperatorThrough(String url) {
+    operatorServer = url;
   }
 
   /** Metrics are read from an operator running elsewhere (the image under test) on this port. */
