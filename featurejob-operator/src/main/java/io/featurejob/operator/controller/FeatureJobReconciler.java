@@ -141,10 +141,11 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
       // No HTTP status: transient only when the connection failed, not e.g. when a body did not parse.
       boolean clientSide = e.getCode() <= 0
           && !(e.getCause() instanceof IOException || e.getCause() instanceof TimeoutException);
-      if (!clientSide && ApiErrors.isTransient(e.getCode(), e.getMessage())) {
+      int retry = context.getRetryInfo().map(r -> r.getAttemptCount()).orElse(0);
+      if (!clientSide && ApiErrors.isTransient(e.getCode(), e.getMessage()) && !ApiErrors.persists(retry)) {
         throw e; // JOSDK retries with backoff, without a limit (FeatureJobOperator); the decision is taken again
       }
-      return reportError(job, context, e, now);
+      return reportError(job, context, e, now); // a condition and an event, never a counted failure
     } catch (RuntimeException e) {
       return reportError(job, context, e, now);
     }

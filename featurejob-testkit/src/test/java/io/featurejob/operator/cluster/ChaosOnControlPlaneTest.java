@@ -48,7 +48,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChaosOnControlPlaneTest {
   static final int JOBS = Integer.getInteger("featurejob.chaos.jobs", 4);
-  static final int RESTARTS = Integer.getInteger("featurejob.chaos.restarts", 6);
+  static final int RESTARTS = Integer.getInteger("featurejob.chaos.restarts", 3);
   static final int APISERVER_RESTARTS = Integer.getInteger("featurejob.chaos.apiserverRestarts", 1);
   static final int ETCD_PAUSES = Integer.getInteger("featurejob.chaos.etcdPauses", 1);
   /** Longer than fabric8's request timeout (10 s), the operator's and the kubelet's. */
