@@ -160,7 +160,10 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
         now);
     JobRef ref = watchReferences ? JobRef.of(job).withReferences(ReferenceWatch.fingerprint(job, context))
         : JobRef.of(job);
-    Decision decision = decider.decide(ref, resolved, job.getStatus(), pods, now);
+    // The status this decision starts from, for choosing its events: the status write below replaces
+    // job's status object in place (JOSDK's modification function runs on job).
+    FeatureJobStatus before = job.getStatus();
+    Decision decision = decider.decide(ref, resolved, before, pods, now);
 
     // Record first, act second: a decision taken on a stale view (a paused former leader, a lagging cache)
     // fails here with a conflict before it creates or deletes anything; JOSDK reconciles again on fresh state.
@@ -171,20 +174,21 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
     if (decision.launch() != null) {
       try {
         if (!driverPods.launch(job, resolved.spec(), decision.launch()) && first) {
-          record(job, decision);
+          record(job, before, decision);
           return pass(written, context, now, false); // the name is taken: look at whose pod it is
         }
       } catch (KubernetesClientException e) {
         if (ApiErrors.ofCreate(e.getCode(), e.getMessage()) != ApiErrors.Kind.Rejected) {
           throw e; // transient: the attempt stays recorded without a pod and is created on a later pass
         }
-        record(job, decision);
+        record(job, before, decision);
         Observation rejected = new Observation.Rejected(e.getCode(), Redactor.redact(e.getMessage()));
-        decision = decider.decide(ref, resolved, decision.status(), pods.withAttempt(rejected), now);
+        before = decision.status();
+        decision = decider.decide(ref, resolved, before, pods.withAttempt(rejected), now);
         writeStatus(written, decision, context);
       }
     }
-    record(job, decision);
+    record(job, before, decision);
     updateGauges(job, resolved, decision.status());
     return UpdateControl.<FeatureJob>noUpdate().rescheduleAfter(decision.requeueAfter());
   }
@@ -206,14 +210,15 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
   private UpdateControl<FeatureJob> reportError(FeatureJob job, Context<FeatureJob> context, RuntimeException error,
       Instant now) {
     LOG.error("{}/{}: reconcile failed", job.getMetadata().getNamespace(), job.getMetadata().getName(), error);
-    Decision decision = ReconcileFailure.decide(JobRef.of(job), job.getStatus(), error, now);
+    FeatureJobStatus before = job.getStatus();
+    Decision decision = ReconcileFailure.decide(JobRef.of(job), before, error, now);
     try {
       writeStatus(job, decision, context);
     } catch (RuntimeException e) {
       error.addSuppressed(e);
       throw error; // not even the status can be written: JOSDK retries with backoff
     }
-    record(job, decision);
+    record(job, before, decision);
     return UpdateControl.<FeatureJob>noUpdate().rescheduleAfter(decision.requeueAfter());
   }
 
@@ -261,11 +266,12 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
 
   // ------------------------------------------------------------------ act and record
 
-  private void record(FeatureJob job, Decision decision) {
+  /** Logs and writes the decision's events; {@code before} is the status the decision started from. */
+  private void record(FeatureJob job, FeatureJobStatus before, Decision decision) {
     for (Decision.Event e : decision.events()) {
       LOG.info("{}/{} {}: {}", job.getMetadata().getNamespace(), job.getMetadata().getName(), e.reason(), e.message());
     }
-    for (Decision.Event e : EventSelection.select(job.getStatus(), decision)) {
+    for (Decision.Event e : EventSelection.select(before, decision)) {
       events.record(job, e.reason(), e.message()); // one per transition that matters
     }
     for (Decision.FinishedAttempt f : decision.finished()) {

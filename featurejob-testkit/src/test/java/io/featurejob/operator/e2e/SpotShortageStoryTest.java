@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.featurejob.operator.api.CapacityType;
 import io.featurejob.operator.api.FailureClass;
 import io.featurejob.operator.api.FeatureJobStatus;
@@ -63,6 +64,12 @@ class SpotShortageStoryTest {
       assertEquals(CapacityType.Spot, failed.executorCapacity, "the failed attempts asked for spot executors");
     }
     assertEquals("Normal", h.awaitEvent(JOB, EventReason.CapacityFallback).getType());
+    // the first failure of the streak is a Warning event carrying its retry (EventSelection): the
+    // repeat is not written, the first always is
+    Event firstFailure = h.awaitEvent(JOB, EventReason.RunFailed);
+    assertEquals("Warning", firstFailure.getType());
+    assertTrue(firstFailure.getMessage().startsWith("CapacityUnavailable: ") && firstFailure.getMessage().contains("retry in"),
+        firstFailure.getMessage());
 
     FeatureJobStatus done = h.awaitStatus(JOB, "a success", s -> s.lastSuccessTime != null);
     HistoryEntry success = done.history.get(0);
