@@ -3,9 +3,7 @@ package io.featurejob.operator.controller;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.featurejob.operator.spark.Sha256;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,12 +66,6 @@ final class TemplateWrites {
   }
 
   static String digest(ConfigMap template) {
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256")
-          .digest(JSON.asJson(template).getBytes(StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(hash);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
-    }
+    return Sha256.hex(JSON.asJson(template));
   }
 }

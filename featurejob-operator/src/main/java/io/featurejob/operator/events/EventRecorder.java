@@ -8,19 +8,16 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.featurejob.operator.api.FeatureJob;
 import io.featurejob.operator.classify.EvidenceSummary;
 import io.featurejob.operator.classify.SafeText;
+import io.featurejob.operator.spark.Sha256;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.HttpURLConnection;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -342,7 +339,7 @@ public final class EventRecorder implements AutoCloseable {
         ? jobName.substring(0, MAX_NAME_PREFIX).replaceAll("[-.]+$", "")
         : jobName;
     String uid = Objects.requireNonNullElse(job.getMetadata().getUid(), "");
-    String hash = sha256Hex(uid + "\n" + jobName + "\n" + reason.name() + "\n" + message).substring(0, 16);
+    String hash = Sha256.hex(uid + "\n" + jobName + "\n" + reason.name() + "\n" + message).substring(0, 16);
     return prefix + "." + reason.name().toLowerCase(Locale.ROOT) + "." + hash;
   }
 
@@ -356,13 +353,6 @@ public final class EventRecorder implements AutoCloseable {
     return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
   }
 
-  private static String sha256Hex(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
-    }
-  }
 
   private static String defaultInstance() {
     for (String var : new String[] {"POD_NAME", "HOSTNAME"}) {

@@ -1,9 +1,5 @@
 package io.featurejob.operator.spark;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -105,11 +101,6 @@ public final class PodNames {
 
   /** First 8 hex characters of SHA-256: stable across JVMs and releases, unlike String.hashCode. */
   static String hash(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available in the JDK", e);
-    }
+    return Sha256.hex(text).substring(0, HASH_LENGTH);
   }
 }

@@ -8,10 +8,6 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.featurejob.operator.api.FeatureJobSpec;
 import io.featurejob.operator.api.PodOptions;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -82,12 +78,7 @@ public final class SpecReferences {
       text.append(r.kind()).append('/').append(r.name()).append('=').append(version == null ? "absent" : version)
           .append('\n');
     }
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    return Sha256.hex(text.toString()).substring(0, 16); // the first 8 bytes
   }
 
   private static void pod(Set<Ref> refs, PodOptions p) {

@@ -11,13 +11,11 @@ import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.featurejob.operator.classify.EvidenceSummary;
+import io.featurejob.operator.spark.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -253,7 +251,7 @@ final class PodStatuses {
         .withName(pod.containerName())
         .withImage(pod.image())
         .withImageID(created ? imageId(pod.image()) : "")
-        .withContainerID(created ? "containerd://" + digest(pod.containerName() + pod.podIp() + pod.boundAt()) : null)
+        .withContainerID(created ? "containerd://" + Sha256.hex(pod.containerName() + pod.podIp() + pod.boundAt()) : null)
         .withReady(ready)
         .withStarted(state.getRunning() != null)
         .withRestartCount(0)
@@ -268,7 +266,7 @@ final class PodStatuses {
         .withMessage(message)
         .withStartedAt(time(pod.runningAt()))
         .withFinishedAt(time(at))
-        .withContainerID("containerd://" + digest(pod.containerName() + pod.podIp() + pod.boundAt()))
+        .withContainerID("containerd://" + Sha256.hex(pod.containerName() + pod.podIp() + pod.boundAt()))
         .endTerminated().build();
   }
 
@@ -289,19 +287,10 @@ final class PodStatuses {
   static String imageId(String image) {
     String reference = fullReference(image);
     if (reference.startsWith("localhost/")) {
-      return "sha256:" + digest(reference);
+      return "sha256:" + Sha256.hex(reference);
     }
     int tag = reference.lastIndexOf(':');
     String repository = tag > reference.lastIndexOf('/') ? reference.substring(0, tag) : reference;
-    return repository + "@sha256:" + digest(reference);
-  }
-
-  private static String digest(String text) {
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(hash);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return repository + "@sha256:" + Sha256.hex(reference);
   }
 }
