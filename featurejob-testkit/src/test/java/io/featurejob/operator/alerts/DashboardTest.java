@@ -103,7 +103,7 @@ class DashboardTest {
       // The status is written before the gauges are updated, so wait for the scrape rather than sample it once.
       org.awaitility.Awaitility.await("every dashboard metric exported").atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            String scraped = operator.scrape();
+            String scraped = operator.metricsText();
             Set<String> exported = new TreeSet<>();
             scraped.lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
                 .forEach(l -> exported.add(l.split("[{ ]", 2)[0]));

@@ -5,63 +5,72 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.featurejob.operator.api.FeatureJob;
 import io.featurejob.operator.api.FeatureJobStatus;
 import io.featurejob.operator.api.Importance;
-import io.featurejob.operator.config.OperatorConfig;
-import io.featurejob.operator.controller.FeatureJobOperator;
 import io.featurejob.operator.demo.DriverScript;
 import io.featurejob.operator.demo.EmbeddedApiServer;
 import io.featurejob.operator.demo.SimulatedCluster;
 import io.featurejob.operator.demo.SimulatedKubelet;
 import io.featurejob.operator.demo.Stories;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import io.featurejob.operator.testing.FeatureJobHarness;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 
 /**
  * The operator as `make demo` runs it: embedded API server, simulated kubelet with Karpenter node
- * pools, metrics on 127.0.0.1 and a free port. One namespace, {@value #NAMESPACE}.
+ * pools, metrics on 127.0.0.1 and a free port. One namespace, {@value #NAMESPACE}. Reading and waiting
+ * are {@link FeatureJobHarness}'s, as in the mock-server and control-plane suites.
  */
-final class OperatorHarness implements AutoCloseable {
+final class OperatorHarness extends FeatureJobHarness {
   static final String NAMESPACE = "ml";
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration POLL = Duration.ofMillis(100);
 
   private final EmbeddedApiServer api;
   final KubernetesClient client;
   final SimulatedKubelet kubelet;
-  final FeatureJobOperator operator;
-  private final HttpClient http = HttpClient.newHttpClient();
 
-  private OperatorHarness(EmbeddedApiServer api, KubernetesClient client, SimulatedKubelet kubelet,
-      FeatureJobOperator operator) {
+  private OperatorHarness(EmbeddedApiServer api, KubernetesClient client, SimulatedKubelet kubelet) {
+    super(client, NAMESPACE, TIMEOUT, POLL);
     this.api = api;
     this.client = client;
     this.kubelet = kubelet;
-    this.operator = operator;
   }
 
-  static OperatorHarness start() throws Exception {
+  static OperatorHarness start() {
     EmbeddedApiServer api = EmbeddedApiServer.start();
     KubernetesClient client = api.newClient();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .create();
-    SimulatedCluster cluster = SimulatedCluster.karpenter();
-    cluster.registerNodes(client);
-    Clock clock = Clock.systemUTC();
-    SimulatedKubelet kubelet = new SimulatedKubelet(client, cluster, clock).start();
-    Map<String, String> env = new HashMap<>();
-    env.put("FEATUREJOB_METRICS_BIND_ADDRESS", "127.0.0.1");
-    env.put("FEATUREJOB_METRICS_PORT", "0");
-    FeatureJobOperator operator = FeatureJobOperator.start(api.newClient(), OperatorConfig.load(env), clock, false);
-    return new OperatorHarness(api, client, kubelet, operator);
+    try {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+          .create();
+      SimulatedCluster cluster = SimulatedCluster.karpenter();
+      cluster.registerNodes(client);
+      SimulatedKubelet kubelet = new SimulatedKubelet(client, cluster, Clock.systemUTC()).start();
+      OperatorHarness harness = new OperatorHarness(api, client, kubelet);
+      harness.startOperator();
+      return harness;
+    } catch (RuntimeException e) {
+      client.close();
+      api.close();
+      throw e;
+    }
   }
 
-  int metricsPort() {
-    return operator.metricsPort();
+  @Override
+  protected KubernetesClient newOperatorClient() {
+    return api.newClient();
+  }
+
+  @Override
+  protected Map<String, String> operatorEnvironment() {
+    return Map.of("FEATUREJOB_METRICS_BIND_ADDRESS", "127.0.0.1", "FEATUREJOB_METRICS_PORT", "0");
+  }
+
+  @Override
+  public int metricsPort() {
+    return super.metricsPort();
   }
 
   /** An hourly job (the first window runs at once) with second-scale back-offs. */
@@ -73,27 +82,12 @@ final class OperatorHarness implements AutoCloseable {
 
   void create(FeatureJob job, DriverScript script) {
     kubelet.script(job.getMetadata().getName(), script);
-    client.resources(FeatureJob.class).inNamespace(NAMESPACE).resource(job).create();
+    create(job);
   }
 
-  FeatureJobStatus status(String name) {
-    FeatureJob job = client.resources(FeatureJob.class).inNamespace(NAMESPACE).withName(name).get();
-    return job == null ? null : job.getStatus();
-  }
-
-  FeatureJobStatus awaitStatus(String name, Predicate<FeatureJobStatus> condition, Duration timeout)
-      throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    FeatureJobStatus last = null;
-    while (Instant.now().isBefore(deadline)) {
-      last = status(name);
-      if (last != null && condition.test(last)) {
-        return last;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(name + " did not reach the expected state within " + timeout + "; last phase "
-        + (last == null ? null : last.phase));
+  /** Polls the job's status until {@code condition} holds, for at most {@code timeout}. */
+  FeatureJobStatus awaitStatus(String name, Predicate<FeatureJobStatus> condition, Duration timeout) {
+    return awaitStatus(name, "the expected state", timeout, condition);
   }
 
   /** `kubectl annotate fj NAME featurejob.io/unblock=TOKEN --overwrite`. */
@@ -107,10 +101,9 @@ final class OperatorHarness implements AutoCloseable {
     });
   }
 
-  String scrape() throws Exception {
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
+  /** The /metrics exposition as text. */
+  String metricsText() {
+    HttpResponse<String> response = httpGet("/metrics");
     if (response.statusCode() != 200) {
       throw new AssertionError("/metrics answered " + response.statusCode());
     }
@@ -119,9 +112,15 @@ final class OperatorHarness implements AutoCloseable {
 
   @Override
   public void close() {
-    operator.close();
-    kubelet.close();
-    client.close();
-    api.close();
+    try {
+      stopOperator();
+    } finally {
+      try {
+        kubelet.close();
+      } finally {
+        client.close();
+        api.close();
+      }
+    }
   }
 }

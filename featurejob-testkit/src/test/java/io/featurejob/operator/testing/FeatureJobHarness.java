@@ -125,7 +125,12 @@ public abstract class FeatureJobHarness implements AutoCloseable {
 
   /** Polls the job's status until {@code condition} holds; returns that status. */
   public FeatureJobStatus awaitStatus(String name, String what, Predicate<FeatureJobStatus> condition) {
-    return await(name + ": " + what).atMost(timeout).pollInterval(poll).ignoreExceptions()
+    return awaitStatus(name, what, timeout, condition);
+  }
+
+  /** As {@link #awaitStatus(String, String, Predicate)}, waiting at most {@code within}. */
+  public FeatureJobStatus awaitStatus(String name, String what, Duration within, Predicate<FeatureJobStatus> condition) {
+    return await(name + ": " + what).atMost(within).pollInterval(poll).ignoreExceptions()
         .until(() -> status(name), s -> s != null && condition.test(s));
   }
 
