@@ -68,11 +68,6 @@ final class OperatorHarness extends FeatureJobHarness {
     return Map.of("FEATUREJOB_METRICS_BIND_ADDRESS", "127.0.0.1", "FEATUREJOB_METRICS_PORT", "0");
   }
 
-  @Override
-  public int metricsPort() {
-    return super.metricsPort();
-  }
-
   /** An hourly job (the first window runs at once) with second-scale back-offs. */
   static FeatureJob job(String name, String featureView, Importance importance, String team, int alertAfter, int cap) {
     FeatureJob job = Stories.job(name, featureView, importance, Map.of("team", team, "owner", "ana"));
