@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.featurejob.operator.demo.EmbeddedApiServer;
 import io.featurejob.operator.demo.SimulatedCluster;
 import io.featurejob.operator.demo.SimulatedKubelet;
+import io.featurejob.operator.testing.AdvanceableClock;
 import io.featurejob.operator.testing.ApiFaults;
 import io.featurejob.operator.testing.FeatureJobHarness;
 import java.time.Clock;
@@ -25,12 +26,15 @@ final class E2eHarness extends FeatureJobHarness {
   final KubernetesClient client;
   final SimulatedCluster cluster;
   final SimulatedKubelet kubelet;
-  final Clock clock = Clock.systemUTC();
+  /** The operator's and the kubelet's "now": real time, which a test may move forward. */
+  final AdvanceableClock clock;
   /** Errors injected into the operator's requests; null = none. */
   private final ApiFaults faults;
 
-  private E2eHarness(EmbeddedApiServer api, SimulatedCluster cluster, SimulatedKubelet kubelet, ApiFaults faults) {
+  private E2eHarness(EmbeddedApiServer api, SimulatedCluster cluster, SimulatedKubelet kubelet, AdvanceableClock clock,
+      ApiFaults faults) {
     super(api.client(), NAMESPACE, TIMEOUT, POLL);
+    this.clock = clock;
     this.api = api;
     this.client = api.client();
     this.cluster = cluster;
@@ -50,8 +54,9 @@ final class E2eHarness extends FeatureJobHarness {
       api.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
           .endMetadata().build()).create();
       SimulatedCluster cluster = SimulatedCluster.karpenter();
-      SimulatedKubelet kubelet = new SimulatedKubelet(api.client(), cluster, Clock.systemUTC()).start();
-      E2eHarness harness = new E2eHarness(api, cluster, kubelet, faults);
+      AdvanceableClock clock = new AdvanceableClock();
+      SimulatedKubelet kubelet = new SimulatedKubelet(api.client(), cluster, clock).start();
+      E2eHarness harness = new E2eHarness(api, cluster, kubelet, clock, faults);
       harness.startOperator();
       return harness;
     } catch (RuntimeException e) {
@@ -65,6 +70,11 @@ final class E2eHarness extends FeatureJobHarness {
   @Override
   protected KubernetesClient newOperatorClient() {
     return faults == null ? api.newClient() : faults.client(api.client().getConfiguration());
+  }
+
+  @Override
+  protected Clock operatorClock() {
+    return clock;
   }
 
   @Override

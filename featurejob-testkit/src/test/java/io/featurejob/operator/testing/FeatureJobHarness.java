@@ -59,6 +59,11 @@ public abstract class FeatureJobHarness implements AutoCloseable {
   /** The operator's settings, as FEATUREJOB_* variables ({@link OperatorConfig#load}). */
   protected abstract Map<String, String> operatorEnvironment();
 
+  /** The operator's clock; the system clock unless a harness shares another with its kubelet. */
+  protected Clock operatorClock() {
+    return Clock.systemUTC();
+  }
+
   /** Starts the operator with {@link #newOperatorClient()}; returns once /readyz answers 200. */
   public void startOperator() {
     if (operator != null) {
@@ -66,7 +71,7 @@ public abstract class FeatureJobHarness implements AutoCloseable {
     }
     operatorClient = newOperatorClient();
     try {
-      operator = FeatureJobOperator.start(operatorClient, OperatorConfig.load(operatorEnvironment()), Clock.systemUTC(),
+      operator = FeatureJobOperator.start(operatorClient, OperatorConfig.load(operatorEnvironment()), operatorClock(),
           false);
     } catch (IOException | RuntimeException e) {
       operatorClient.close();
