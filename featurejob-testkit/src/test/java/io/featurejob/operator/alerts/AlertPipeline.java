@@ -25,8 +25,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * The paging path around an operator's /metrics: Debian's Prometheus scrapes it (job
@@ -159,22 +163,16 @@ public final class AlertPipeline implements AutoCloseable {
     return out.toString();
   }
 
-  private void awaitHttp200(String url) throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    while (Instant.now().isBefore(deadline)) {
-      try {
-        if (http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
-            .statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // starting
-      }
-      assertTrue(prometheus == null || prometheus.isAlive(), "prometheus exited" + logs());
-      assertTrue(alertmanager.isAlive(), "alertmanager exited" + logs());
-      Thread.sleep(200);
+  private void awaitHttp200(String url) {
+    try {
+      Awaitility.await(url + " answers 200").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .ignoreException(IOException.class) // starting
+          .failFast("a server exited", () -> (prometheus != null && !prometheus.isAlive()) || !alertmanager.isAlive())
+          .until(() -> http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+              HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      throw new AssertionError(e.getMessage() + logs(), e);
     }
-    throw new AssertionError(url + " not ready within 60 s" + logs());
   }
 
   /** Instant query; the {@code data.result} array. Fails on a query error. */
@@ -188,17 +186,17 @@ public final class AlertPipeline implements AutoCloseable {
     return body.at("/data/result");
   }
 
-  public JsonNode awaitQuery(String promql, Predicate<JsonNode> done, String what) throws Exception {
-    Instant deadline = Instant.now().plus(wait);
-    JsonNode last = null;
-    while (Instant.now().isBefore(deadline)) {
-      last = query(promql);
-      if (done.test(last)) {
-        return last;
-      }
-      Thread.sleep(250);
+  public JsonNode awaitQuery(String promql, Predicate<JsonNode> done, String what) {
+    AtomicReference<JsonNode> last = new AtomicReference<>();
+    try {
+      return Awaitility.await(what).atMost(wait).pollInterval(Duration.ofMillis(250))
+          .until(() -> {
+            last.set(query(promql));
+            return last.get();
+          }, done);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(what + ": " + promql + " -> " + last.get() + logs(), e);
     }
-    throw new AssertionError(what + ": " + promql + " -> " + last + logs());
   }
 
   /** A check run once per rule evaluation. */
@@ -213,27 +211,34 @@ public final class AlertPipeline implements AutoCloseable {
    * Evaluation times come from Prometheus' own /api/v1/rules, so a loaded machine only makes this
    * take longer, never pass vacuously.
    */
-  public int awaitRuleEvaluationsAfter(Instant after, int count, Check check) throws Exception {
-    Instant deadline = Instant.now().plus(wait);
+  public int awaitRuleEvaluationsAfter(Instant after, int count, Check check) {
     Set<Instant> seen = new HashSet<>();
-    while (Instant.now().isBefore(deadline)) {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + prometheusPort + "/api/v1/rules")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      Instant newest = null;
-      for (JsonNode group : JSON.readTree(response.body()).at("/data/groups")) {
-        Instant evaluated = OffsetDateTime.parse(group.path("lastEvaluation").asText("1970-01-01T00:00:00Z")).toInstant();
-        newest = newest == null || evaluated.isAfter(newest) ? evaluated : newest;
-      }
-      if (newest != null && newest.isAfter(after) && seen.add(newest)) {
-        check.run();
-        if (seen.size() >= count) {
-          return seen.size();
-        }
-      }
-      Thread.sleep(250);
+    try {
+      Awaitility.await(count + " rule evaluations after " + after).atMost(wait).pollInterval(Duration.ofMillis(250))
+          .until(() -> {
+            Instant newest = newestRuleEvaluation();
+            if (newest != null && newest.isAfter(after) && seen.add(newest)) {
+              check.run();
+            }
+            return seen.size() >= count;
+          });
+      return seen.size();
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("only " + seen.size() + " rule evaluations after " + after + " within " + wait + logs(), e);
     }
-    throw new AssertionError("only " + seen.size() + " rule evaluations after " + after + " within " + wait + logs());
+  }
+
+  /** The latest lastEvaluation of the rule groups, from Prometheus' own /api/v1/rules; null before any. */
+  private Instant newestRuleEvaluation() throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + prometheusPort + "/api/v1/rules")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    Instant newest = null;
+    for (JsonNode group : JSON.readTree(response.body()).at("/data/groups")) {
+      Instant evaluated = OffsetDateTime.parse(group.path("lastEvaluation").asText("1970-01-01T00:00:00Z")).toInstant();
+      newest = newest == null || evaluated.isAfter(newest) ? evaluated : newest;
+    }
+    return newest;
   }
 
   @Override

@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Alertmanager's webhook receiver on 127.0.0.1: records every notification with its arrival time. */
 public final class AlertWebhook implements AutoCloseable {
@@ -55,19 +57,14 @@ public final class AlertWebhook implements AutoCloseable {
   }
 
   /** The first notification {@code which} accepts; fails after {@code timeout} showing what came and {@code context}. */
-  public Received await(Predicate<JsonNode> which, Duration timeout, Supplier<String> context)
-      throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      for (Received r : received) {
-        if (which.test(r.body())) {
-          return r;
-        }
-      }
-      Thread.sleep(20);
+  public Received await(Predicate<JsonNode> which, Duration timeout, Supplier<String> context) {
+    try {
+      return Awaitility.await("a notification").atMost(timeout).pollInterval(Duration.ofMillis(20))
+          .until(() -> received.stream().filter(r -> which.test(r.body())).findFirst(), Optional::isPresent).get();
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("no such notification within " + timeout + "; received: "
+          + received.stream().map(r -> r.body().toString()).toList() + context.get(), e);
     }
-    throw new AssertionError("no such notification within " + timeout + "; received: "
-        + received.stream().map(r -> r.body().toString()).toList() + context.get());
   }
 
   /** A notification holding an alert with this status, alertname and featurejob label. */

@@ -272,12 +272,7 @@ class PermissionStoryOnRealNodeTest {
 
   private static AlertWebhook.Received awaitNotification(AlertWebhook webhook, AlertPipeline alerts, String status,
       String alertname) {
-    try {
-      return webhook.await(alert(status, alertname, JOB), RealNode.RUN_TIMEOUT, alerts::logs);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return webhook.await(alert(status, alertname, JOB), RealNode.RUN_TIMEOUT, alerts::logs);
   }
 
   private static JsonNode firstAlert(AlertWebhook.Received received, String status, String alertname) {
