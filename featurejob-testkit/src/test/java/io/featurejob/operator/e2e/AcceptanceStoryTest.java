@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,20 +27,8 @@ import org.junit.jupiter.api.Test;
  * T+4 the current back-off expires and the job is retried, T+5 the run succeeds, the alert
  * resolves. No unblock, no operator-side human.
  */
-class AcceptanceStoryTest {
+class AcceptanceStoryTest extends E2eTest {
   private static final String JOB = Stories.ACCEPTANCE_JOB;
-
-  private E2eHarness h;
-
-  @BeforeEach
-  void start() {
-    h = E2eHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
 
   @Test
   void revokedPermissionAlertsThenRecoversWithoutUnblock() {

@@ -16,8 +16,6 @@ import io.featurejob.operator.metrics.ScrapedSample;
 import io.featurejob.operator.policy.Conditions;
 import io.featurejob.operator.testing.TestJobs;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,21 +23,9 @@ import org.junit.jupiter.api.Test;
  * whose CRD is older than the operator) is rejected by the reconciler: SpecValid=False naming every
  * problem, one Warning event, no pod, no crash loop, and the other jobs carry on.
  */
-class InvalidSpecTest {
+class InvalidSpecTest extends E2eTest {
   private static final String BAD = "bad-cron-features";
   private static final String GOOD = "good-features";
-
-  private E2eHarness h;
-
-  @BeforeEach
-  void start() {
-    h = E2eHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
 
   @Test
   void invalidSpecIsReportedOnceLaunchesNothingAndRunsOnceFixed() {

@@ -21,26 +21,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * docs/design.md §3: restarting the operator never launches a duplicate. State lives in the FeatureJob's
  * status and in deterministic pod names, so a new operator instance picks up where the old one was.
  */
-class OperatorRestartTest {
-  private E2eHarness h;
-
-  @BeforeEach
-  void start() {
-    h = E2eHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+class OperatorRestartTest extends E2eTest {
 
   @Test
   void driverThatFinishesWhileTheOperatorIsDownIsRecordedOnce() {

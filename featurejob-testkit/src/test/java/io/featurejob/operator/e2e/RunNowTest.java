@@ -12,27 +12,14 @@ import io.featurejob.operator.testing.TestJobs;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * kubectl annotate fj NAME featurejob.io/run-now=TOKEN on a healthy job: one extra run of the newest
  * window, a second driver pod with trigger RunNow, recorded in history, the schedule unchanged.
  */
-class RunNowTest {
+class RunNowTest extends E2eTest {
   private static final String JOB = "run-now-features";
-  private E2eHarness h;
-
-  @BeforeEach
-  void start() {
-    h = E2eHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
 
   @Test
   void aHealthyJobRunsOnceMoreForEachNewToken() {

@@ -10,8 +10,6 @@ import io.featurejob.operator.api.Outcome;
 import io.featurejob.operator.demo.DriverBehaviour;
 import io.featurejob.operator.demo.Stories;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,20 +18,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * manager): both attempts classify as SpotInterruption from what the pods show, the operator falls
  * back to on-demand after the second, and the run succeeds there.
  */
-class SpotInterruptionTest {
+class SpotInterruptionTest extends E2eTest {
   private static final String JOB = Stories.SPOT_JOB;
 
-  private E2eHarness h;
-
-  @BeforeEach
-  void start() {
-    h = E2eHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
 
   @ParameterizedTest
   @EnumSource(DriverBehaviour.Reclaim.class)

@@ -18,8 +18,6 @@ import io.featurejob.operator.metrics.ScrapedSample;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,20 +25,8 @@ import org.junit.jupiter.api.Test;
  * timeout twice (CapacityUnavailable), the operator falls back to on-demand, the run succeeds there,
  * and the fallback ends with the success.
  */
-class SpotShortageStoryTest {
+class SpotShortageStoryTest extends E2eTest {
   private static final String JOB = Stories.SPOT_JOB;
-
-  private E2eHarness h;
-
-  @BeforeEach
-  void start() {
-    h = E2eHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
 
   @Test
   void fallsBackToOnDemandAfterTwoCapacityFailuresAndSucceedsThere() {

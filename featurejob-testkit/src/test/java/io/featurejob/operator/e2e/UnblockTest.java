@@ -21,8 +21,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,21 +28,9 @@ import org.junit.jupiter.api.Test;
  * value of the {@code featurejob.io/unblock} annotation (what {@code kubectl annotate --overwrite}
  * writes) resets the count and launches an attempt right away.
  */
-class UnblockTest {
+class UnblockTest extends E2eTest {
   private static final String JOB = "unblock-features";
   private static final String TOKEN = "1764000000";
-
-  private E2eHarness h;
-
-  @BeforeEach
-  void start() {
-    h = E2eHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
 
   @Test
   void parkedJobLaunchesNothingUntilUnblockedThenContinuesItsAttempts() {
