@@ -140,6 +140,21 @@ class DriverEvidenceTest {
   }
 
   @Test
+  void aCommandThatExitsWithItsOwnCodeOnSigtermKeepsThatCode() throws Exception {
+    // Spark's shutdown hooks may end the JVM with another code than 143: the signal that interrupted the
+    // entrypoint's wait must not replace it, however fast the command exits after it.
+    for (int round = 0; round < 20; round++) {
+      ProcessBuilder pb = entrypointProcess(Map.of(), "sh", "-c", "trap 'exit 3' TERM; echo started; while true; do sleep 0.05; done");
+      Process p = pb.start();
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("started", out.readLine());
+      assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor());
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(3, p.exitValue(), "round " + round);
+    }
+  }
+
+  @Test
   void withoutAWritableTempDirTheCommandStillRunsAndNoSummaryIsWritten() throws Exception {
     Result r = entrypoint(Map.of("TMPDIR", tmp.resolve("does-not-exist").toString()), "sh", "-c", "echo boom; exit 7");
     assertEquals(7, r.code);
