@@ -69,9 +69,10 @@ class EventRecorderTest {
         .sorted(Comparator.comparing(e -> e.getMetadata().getName())).toList();
   }
 
+  /** Waits for the recorder's queue to drain; returns as soon as it has, so the bound only matters on a loaded machine. */
   static void flush(EventRecorder r) {
     try {
-      assertTrue(r.flush(Duration.ofSeconds(10)), "events written within 10 s");
+      assertTrue(r.flush(Duration.ofSeconds(60)), "events written within 60 s");
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }
