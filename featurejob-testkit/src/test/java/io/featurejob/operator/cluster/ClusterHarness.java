@@ -9,12 +9,18 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.featurejob.operator.api.FeatureJob;
+import io.featurejob.operator.chart.HelmChart;
 import io.featurejob.operator.config.OperatorConfig;
 import io.featurejob.operator.controller.FeatureJobOperator;
 import io.featurejob.operator.demo.SimulatedCluster;
@@ -85,6 +91,21 @@ public final class ClusterHarness extends FeatureJobHarness {
    */
   public static ClusterHarness onRealNode(String prefix, Map<String, String> operatorSettings) {
     return started(prepare(prefix, true, false, operatorSettings));
+  }
+
+  /**
+   * As {@link #onRealNode(String, Map)}, with the operator's Role in the namespace as the chart renders it
+   * with {@code chartValues} (e.g. {@code watchReferences: true}), in force before the operator starts.
+   */
+  public static ClusterHarness onRealNode(String prefix, Map<String, String> operatorSettings, String chartValues) {
+    ClusterHarness harness = prepare(prefix, true, false, operatorSettings);
+    try {
+      harness.applyOperatorRole(chartValues);
+    } catch (RuntimeException e) {
+      harness.close();
+      throw e;
+    }
+    return started(harness);
   }
 
   private static ClusterHarness started(ClusterHarness harness) {
@@ -184,6 +205,50 @@ public final class ClusterHarness extends FeatureJobHarness {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The chart's operator Role and RoleBinding for this namespace, rendered with {@code chartValues} and
+   * {@code watchNamespaces: [namespace]}, replacing deploy/job-namespace/'s (the chart's defaults). Returns
+   * once the operator's token may do all the Role grants (the authorizer's cache lags behind a changed Role).
+   */
+  void applyOperatorRole(String chartValues) {
+    String values = "watchNamespaces: [" + namespace + "]\n" + chartValues;
+    List<PolicyRule> rules = new ArrayList<>();
+    for (HasMetadata object : HelmChart.parse(HelmChart.template(OPERATOR_SERVICE_ACCOUNT, OPERATOR_NAMESPACE, values))) {
+      // the release is named as the ServiceAccount, so are its Role and RoleBinding (not the Spark drivers' ones)
+      if ((object instanceof Role || object instanceof RoleBinding) && namespace.equals(object.getMetadata().getNamespace())
+          && OPERATOR_SERVICE_ACCOUNT.equals(object.getMetadata().getName())) {
+        admin.resource(object).forceConflicts().serverSideApply();
+        if (object instanceof Role role) {
+          rules.addAll(role.getRules());
+        }
+      }
+    }
+    if (rules.isEmpty()) {
+      throw new IllegalStateException("the chart rendered no operator Role for " + namespace + " with " + chartValues);
+    }
+    try (KubernetesClient operator = tokenClient(admin, token(admin, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT))) {
+      for (PolicyRule rule : rules) {
+        for (String resource : rule.getResources()) {
+          for (String verb : rule.getVerbs()) {
+            await("the operator may " + verb + " " + resource + " in " + namespace).atMost(TIMEOUT).pollInterval(POLL)
+                .until(() -> allowed(operator, rule.getApiGroups().get(0), resource, verb));
+          }
+        }
+      }
+    }
+  }
+
+  /** A SelfSubjectAccessReview (= kubectl auth can-i) of {@code client}'s identity in this namespace. */
+  private boolean allowed(KubernetesClient client, String group, String resource, String verb) {
+    String[] parts = resource.split("/", 2);
+    SelfSubjectAccessReview review = client.authorization().v1().selfSubjectAccessReview()
+        .create(new SelfSubjectAccessReviewBuilder().withNewSpec().withNewResourceAttributes()
+            .withNamespace(namespace).withGroup(group).withResource(parts[0])
+            .withSubresource(parts.length > 1 ? parts[1] : null).withVerb(verb)
+            .endResourceAttributes().endSpec().build());
+    return Boolean.TRUE.equals(review.getStatus().getAllowed());
   }
 
   /** A bearer token of {@code namespace/serviceAccount} through the TokenRequest API (= kubectl create token). */
