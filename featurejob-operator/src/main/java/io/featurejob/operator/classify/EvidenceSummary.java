@@ -87,6 +87,9 @@ public final class EvidenceSummary {
     "Stopped Spark@",
     "SparkContext is stopping",
     "SparkContext already stopped",
+    // Kubernetes mode: the executor watch closing as the driver stops, after every run on the real
+    // node, failed or not (node/executor-oom-driver.log in the test resources)
+    "ExecutorPodsWatchSnapshotSource: Kubernetes client has been closed",
   };
 
   /** Lines that only link one Python traceback to the next. */

@@ -214,4 +214,20 @@ public class EvidenceSummaryTest {
       assertFalse(line.contains("hadoop") || line.contains("), (") || line.contains("CredentialsProvider"), summary);
     }
   }
+
+  /**
+   * Captured on the real node (node/README.md): a Kubernetes-mode driver logs the closing of its executor
+   * watch as it stops, after every run. It took a "last line" of the summary, so the status and the
+   * RunFailed event of a wrong password said "Kubernetes client has been closed" after the PSQLException
+   * (RotatedSecretOnRealNodeTest's first run).
+   */
+  @Test
+  void theClosingExecutorWatchOfAKubernetesDriverIsNoise() throws Exception {
+    String log = new String(EvidenceSummaryTest.class.getResourceAsStream(
+        "/io/featurejob/operator/node/executor-oom-driver.log").readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(log.contains("WARN ExecutorPodsWatchSnapshotSource: Kubernetes client has been closed."), "the capture has it");
+    String summary = EvidenceSummary.summarize(log, 1);
+    assertFalse(summary.contains("Kubernetes client has been closed"), summary);
+    assertTrue(summary.contains("WARN ExecutorPodsAllocator: 1 new failed executors."), summary); // other WARN lines stay
+  }
 }

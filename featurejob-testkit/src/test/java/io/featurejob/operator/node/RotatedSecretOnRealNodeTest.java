@@ -21,7 +21,10 @@ import io.featurejob.operator.api.Times;
 import io.featurejob.operator.cluster.ClusterHarness;
 import io.featurejob.operator.demo.Stories;
 import io.featurejob.operator.events.EventReason;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +55,7 @@ class RotatedSecretOnRealNodeTest {
   static final String JOB = "trip-features";
   static final String SECRET = "trips-db";
   static final String TRANSCRIPT = "target/node-story/rotated-secret.txt";
+  static final String FAILED_DRIVER_LOG = "target/node-story/wrong-password-driver.log";
   static final String BACKOFF = "10m";
   static final Duration BACKOFF_DURATION = Duration.ofMinutes(10);
   static final int ENTITIES = 12;
@@ -97,6 +101,8 @@ class RotatedSecretOnRealNodeTest {
         s -> s.phase == Phase.BackingOff && s.lastFailure != null);
     assertEquals(FailureClass.PermissionDenied, backingOff.lastFailure.failureClass, backingOff.lastFailure.message);
     assertContains(backingOff.lastFailure.message, "password authentication failed for user");
+    // the driver's shutdown is not evidence (EvidenceSummary's noise; it was the message's second line)
+    assertFalse(backingOff.lastFailure.message.contains("Kubernetes client has been closed"), backingOff.lastFailure.message);
     Instant failedAt = Times.parse(backingOff.lastFailure.time);
     Instant retryAt = Times.parse(backingOff.nextRunTime);
     // one back-off after the decision that recorded the failure (the driver's end, or moments later)
@@ -106,7 +112,8 @@ class RotatedSecretOnRealNodeTest {
     assertTrue(backingOff.observedReferences != null, "the status records the references' fingerprint");
     story.step("2. The real driver " + backingOff.lastFailure.podName + " failed: " + backingOff.lastFailure.failureClass
         + "; the next retry is due at " + backingOff.nextRunTime);
-    story.section("status.lastFailure", "class: " + backingOff.lastFailure.failureClass + "\nreason: "
+    writeLog(harness, backingOff.lastFailure.podName);
+    story.section("status.lastFailure (the driver's whole log: " + FAILED_DRIVER_LOG + ")", "class: " + backingOff.lastFailure.failureClass + "\nreason: "
         + backingOff.lastFailure.reason + "\nmessage: |\n  " + backingOff.lastFailure.message.replace("\n", "\n  "));
 
     // 2: Secrets and ConfigMaps the job does not reference change: the watch sees them, nothing starts
@@ -172,6 +179,14 @@ class RotatedSecretOnRealNodeTest {
     // neither password reached the FeatureJob or its events
     String stored = Serialization.asJson(harness.job(JOB)) + Serialization.asJson(harness.events(JOB));
     assertFalse(stored.contains(wrong) || stored.contains(db.password), "a password in the FeatureJob or its events");
+  }
+
+  private static void writeLog(ClusterHarness harness, String pod) {
+    try {
+      Files.writeString(Path.of(FAILED_DRIVER_LOG), RealNode.logs(harness.namespace, pod));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String base64(String value) {
