@@ -166,7 +166,7 @@ public final class AlertPipeline implements AutoCloseable {
   private void awaitHttp200(String url) {
     try {
       Awaitility.await(url + " answers 200").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-          .ignoreException(IOException.class) // starting
+          .ignoreExceptionsInstanceOf(IOException.class) // starting (connection refused, reset)
           .failFast("a server exited", () -> (prometheus != null && !prometheus.isAlive()) || !alertmanager.isAlive())
           .until(() -> http.send(HttpRequest.newBuilder(URI.create(url)).build(),
               HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
