@@ -229,7 +229,7 @@ class RbacOnControlPlaneTest {
       assertTrue(specValid.getMessage().contains("spark.serviceAccountName: ServiceAccount 'default' is not allowed"
           + " (operator option sparkServiceAccounts: featurejob-spark)"), specValid.getMessage());
       assertTrue(h.awaitEvent("foreign-sa", EventReason.InvalidSpec).getMessage().contains("'default' is not allowed"));
-      await("no driver pod").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+      await("no driver pod").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30))
           .pollInterval(ClusterHarness.POLL).until(() -> h.driverPods("foreign-sa").isEmpty());
     }
   }
@@ -253,7 +253,7 @@ class RbacOnControlPlaneTest {
         return;
       }
       try {
-        await("never ready").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+        await("never ready").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30))
             .pollInterval(ClusterHarness.POLL).until(() -> status(op.metricsPort(), "/readyz", null) != 200);
       } finally {
         op.close();

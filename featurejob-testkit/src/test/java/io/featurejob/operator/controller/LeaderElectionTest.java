@@ -103,7 +103,7 @@ class LeaderElectionTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> drivers().size() == 1);
     String firstDriver = drivers().get(0).getMetadata().getName();
     // The standby has the same informers and the same job, yet launches nothing.
-    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(30))
         .until(() -> drivers().size() == 1 && a.leaderIdentity().get().equals(holder()));
 
     // Hand over: close the leader (what SIGTERM does). It releases the Lease; B takes it.
@@ -111,7 +111,7 @@ class LeaderElectionTest {
     operators.remove(a);
     await().atMost(Duration.ofSeconds(30)).until(() -> b.leaderIdentity().get().equals(holder()));
     // B reconciles the job, finds the recorded attempt's pod and does not launch a second one.
-    await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7)).until(() -> drivers().size() == 1);
+    await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(30)).until(() -> drivers().size() == 1);
     assertEquals(firstDriver, currentAttemptPod());
 
     // B is really active: a job created after the handover gets its run from B.

@@ -105,7 +105,7 @@ class SimulatedKubeletTest {
 
     await().until(() -> executors().isEmpty() && kubelet.activeDrivers() == 0);
     // Stays gone: nothing recreates or writes to the deleted pods.
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30))
         .until(() -> api.client.pods().inNamespace(NS).list().getItems().isEmpty());
   }
 
@@ -185,7 +185,7 @@ class SimulatedKubeletTest {
     await().until(() -> api.client.v1().events().inNamespace(NS).list().getItems().stream()
         .anyMatch(e -> e.getMessage().contains("InsufficientInstanceCapacity: There is no Spot capacity available")));
     // Without executors the job cannot progress: the driver keeps running.
-    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(30))
         .until(() -> "Running".equals(phase(pod("trip-features-r1-a1"))));
 
     cluster.setCapacity(SPOT, true);
@@ -268,7 +268,7 @@ class SimulatedKubeletTest {
     await().until(() -> kubelet.activeDrivers() == 0);
     cluster.setCapacity(SPOT, true);
 
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30))
         .until(() -> api.client.pods().inNamespace(NS).list().getItems().isEmpty());
     assertEquals(1, kubelet.driversCreated(JOB));
     assertEquals(0, kubelet.executorsCreated(JOB));
