@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -34,7 +35,18 @@ final class CacheTrimming {
 
   /** A cache that stores objects trimmed by {@code trim}, keyed as the informer's default store. */
   static <T extends HasMetadata> ItemStore<T> store(UnaryOperator<T> trim) {
-    return new TrimmingStore<>(trim);
+    return store(trim, o -> true);
+  }
+
+  /**
+   * As {@link #store(UnaryOperator)}, keeping only the objects {@code keep} accepts (this shard's,
+   * {@link ShardFilter}): another shard's object is never held. fabric8 then reports each of its updates as
+   * an add (nothing was stored before) and none of its deletes; the informer's event filter drops those
+   * adds. The predicate must depend only on what never changes (namespace, name, the job label), and an
+   * indexer on such a cache must give nothing for a dropped object (fabric8 indexes before the store).
+   */
+  static <T extends HasMetadata> ItemStore<T> store(UnaryOperator<T> trim, Predicate<? super T> keep) {
+    return new TrimmingStore<>(trim, keep);
   }
 
   static <T extends HasMetadata> T metadata(T object) {
@@ -73,9 +85,11 @@ final class CacheTrimming {
   private static final class TrimmingStore<T extends HasMetadata> implements ItemStore<T> {
     private final BasicItemStore<T> delegate = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
     private final UnaryOperator<T> trim;
+    private final Predicate<? super T> keep;
 
-    TrimmingStore(UnaryOperator<T> trim) {
+    TrimmingStore(UnaryOperator<T> trim, Predicate<? super T> keep) {
       this.trim = trim;
+      this.keep = keep;
     }
 
     @Override
@@ -85,6 +99,9 @@ final class CacheTrimming {
 
     @Override
     public T put(String key, T object) {
+      if (!keep.test(object)) {
+        return null;
+      }
       return delegate.put(key, trim.apply(object));
     }
 
