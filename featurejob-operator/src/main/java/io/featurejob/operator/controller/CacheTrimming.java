@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.featurejob.operator.api.FeatureJob;
+import io.featurejob.operator.api.Labels;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -35,18 +37,34 @@ final class CacheTrimming {
 
   /** A cache that stores objects trimmed by {@code trim}, keyed as the informer's default store. */
   static <T extends HasMetadata> ItemStore<T> store(UnaryOperator<T> trim) {
-    return store(trim, o -> true);
+    return new TrimmingStore<>(trim);
   }
 
   /**
-   * As {@link #store(UnaryOperator)}, keeping only the objects {@code keep} accepts (this shard's,
-   * {@link ShardFilter}): another shard's object is never held. fabric8 then reports each of its updates as
-   * an add (nothing was stored before) and none of its deletes; the informer's event filter drops those
-   * adds. The predicate must depend only on what never changes (namespace, name, the job label), and an
-   * indexer on such a cache must give nothing for a dropped object (fabric8 indexes before the store).
+   * As {@link #store(UnaryOperator)}, but an object {@code keep} refuses (another shard's, {@link ShardFilter})
+   * is stored as {@code stub(object)}: its name, namespace, uid and resourceVersion (and a pod's job label),
+   * a few hundred bytes instead of the object. Not nothing: fabric8's cache indexes every object it puts
+   * (the namespace index) before the store sees it and unindexes a delete only when the store returns what
+   * it held, so a store that dropped objects would leave their keys in that index for ever. The stubs
+   * never reach the reconciler: other shards' objects map to no job and their events are filtered out.
    */
-  static <T extends HasMetadata> ItemStore<T> store(UnaryOperator<T> trim, Predicate<? super T> keep) {
-    return new TrimmingStore<>(trim, keep);
+  static <T extends HasMetadata> ItemStore<T> store(UnaryOperator<T> trim, Predicate<? super T> keep,
+      UnaryOperator<T> stub) {
+    return new TrimmingStore<>(object -> keep.test(object) ? trim.apply(object) : stub.apply(object));
+  }
+
+  /** The identity of an object of another shard: what its cache entry and delete event need. */
+  static ObjectMeta stubMetadata(HasMetadata object, String keptLabel) {
+    ObjectMeta meta = object.getMetadata();
+    ObjectMeta stub = new ObjectMeta();
+    stub.setName(meta.getName());
+    stub.setNamespace(meta.getNamespace());
+    stub.setUid(meta.getUid());
+    stub.setResourceVersion(meta.getResourceVersion());
+    if (keptLabel != null && meta.getLabels() != null && meta.getLabels().containsKey(keptLabel)) {
+      stub.setLabels(Map.of(keptLabel, meta.getLabels().get(keptLabel)));
+    }
+    return stub;
   }
 
   static <T extends HasMetadata> T metadata(T object) {
@@ -60,6 +78,20 @@ final class CacheTrimming {
       }
     }
     return object;
+  }
+
+  /** Another shard's pod: its identity and job label ({@link ShardFilter#ownsPod} still answers no on it). */
+  static Pod podStub(Pod pod) {
+    Pod stub = new Pod();
+    stub.setMetadata(stubMetadata(pod, Labels.JOB));
+    return stub;
+  }
+
+  /** Another shard's FeatureJob: its identity. */
+  static FeatureJob jobStub(FeatureJob job) {
+    FeatureJob stub = new FeatureJob();
+    stub.setMetadata(stubMetadata(job, null));
+    return stub;
   }
 
   static Pod pod(Pod pod) {
@@ -85,11 +117,9 @@ final class CacheTrimming {
   private static final class TrimmingStore<T extends HasMetadata> implements ItemStore<T> {
     private final BasicItemStore<T> delegate = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
     private final UnaryOperator<T> trim;
-    private final Predicate<? super T> keep;
 
-    TrimmingStore(UnaryOperator<T> trim, Predicate<? super T> keep) {
+    TrimmingStore(UnaryOperator<T> trim) {
       this.trim = trim;
-      this.keep = keep;
     }
 
     @Override
@@ -99,9 +129,6 @@ final class CacheTrimming {
 
     @Override
     public T put(String key, T object) {
-      if (!keep.test(object)) {
-        return null;
-      }
       return delegate.put(key, trim.apply(object));
     }
 

@@ -123,9 +123,9 @@ public final class FeatureJobOperator implements AutoCloseable {
     });
     operator.register(reconciler, c -> {
       c.withRetry(RETRY).withReconciliationMaxInterval(MAX_RECONCILIATION_INTERVAL)
-          // Another shard's jobs: not cached, no event (ShardFilter); one shard keeps and sees all.
+          // Another shard's jobs: cached as a stub, no event (ShardFilter); one shard keeps and sees all.
           .withGenericFilter(shard::ownsJob)
-          .withItemStore(CacheTrimming.store(CacheTrimming::metadata, shard::ownsJob))
+          .withItemStore(CacheTrimming.store(CacheTrimming::metadata, shard::ownsJob, CacheTrimming::jobStub))
           .withInformerListLimit(CacheTrimming.LIST_PAGE);
       if (!config.watchAllNamespaces()) {
         c.settingNamespaces(new HashSet<>(config.watchNamespaces()));

@@ -75,7 +75,7 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
   private final FeatureJobMetrics metrics;
   /** Watch referenced Secrets and ConfigMaps: a change on a failing job retries it ({@link ReferenceWatch}). */
   private final boolean watchReferences;
-  /** The jobs and pods this operator handles; another shard's are neither cached nor mapped to a job. */
+  /** The jobs and pods this operator handles; another shard's are cached as stubs and mapped to no job. */
   private final ShardFilter shard;
 
   FeatureJobReconciler(Clock clock, SpecResolver resolver, Classifier classifier, DriverPods driverPods,
@@ -104,7 +104,7 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
         // Another shard's pod maps to no job: no event, and no entry in JOSDK's job-to-pods index.
         .withSecondaryToPrimaryMapper(pod -> shard.ownsPod(pod) ? owningJob(pod) : Set.of())
         .withGenericFilter(shard::ownsPod)
-        .withItemStore(CacheTrimming.store(CacheTrimming::pod, shard::ownsPod))
+        .withItemStore(CacheTrimming.store(CacheTrimming::pod, shard::ownsPod, CacheTrimming::podStub))
         .withInformerListLimit(CacheTrimming.LIST_PAGE)
         .build();
     List<EventSource<?, FeatureJob>> sources = new ArrayList<>();

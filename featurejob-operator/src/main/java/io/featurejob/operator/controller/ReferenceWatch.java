@@ -35,7 +35,7 @@ final class ReferenceWatch {
 
   private ReferenceWatch() {}
 
-  /** {@code shard}: another shard's job, which the job cache does not keep, must not be indexed either. */
+  /** {@code shard}: another shard's job (a stub in the job cache) is not indexed. */
   static List<EventSource<?, FeatureJob>> eventSources(EventSourceContext<FeatureJob> context, ShardFilter shard) {
     context.getPrimaryCache().addIndexer(INDEX, job -> !shard.ownsJob(job) ? List.of()
         : SpecReferences.of(job.getSpec()).stream()

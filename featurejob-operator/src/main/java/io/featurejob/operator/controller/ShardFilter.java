@@ -12,7 +12,8 @@ import java.util.Map;
  * This operator's shard ({@code shardIndex} of {@code shardCount}) as predicates on what its informers
  * see: a FeatureJob by its namespace and name, a pod by the {@code featurejob.io/job} label the operator puts
  * on it (or, without it, its FeatureJob owner), both through {@link ShardAssignment}. One shard owns
- * everything. The predicates drop other shards' objects before the cache and before any event.
+ * everything. The informers keep other shards' objects as stubs only ({@link CacheTrimming}) and drop their
+ * events.
  */
 record ShardFilter(int index, int count) {
 

@@ -58,24 +58,42 @@ class ShardFilterTest {
     assertTrue(ShardFilter.ALL.ownsPod(executor("any", "thing")));
   }
 
+  /** Another shard's objects are held as stubs: identity (and a pod's job label) only, never their content. */
   @Test
-  void aShardsCacheHoldsOnlyItsOwnObjects() {
+  void aShardsCacheHoldsOtherShardsObjectsAsStubs() {
     ShardFilter shard = new ShardFilter(0, 2);
-    ItemStore<FeatureJob> store = CacheTrimming.store(CacheTrimming::metadata, shard::ownsJob);
-    int kept = 0;
+    ItemStore<FeatureJob> jobs = CacheTrimming.store(CacheTrimming::metadata, shard::ownsJob, CacheTrimming::jobStub);
+    ItemStore<Pod> pods = CacheTrimming.store(CacheTrimming::pod, shard::ownsPod, CacheTrimming::podStub);
+    int owned = 0;
     for (int i = 0; i < 50; i++) {
       FeatureJob job = job("ml", "job-" + i);
-      String key = store.getKey(job);
-      assertNull(store.put(key, job));
-      if (shard.ownsJob(job)) {
-        kept++;
-        assertEquals(job, store.get(key));
+      job.getMetadata().setResourceVersion("7");
+      job.getMetadata().setLabels(Map.of("team", "a"));
+      job.setSpec(new io.featurejob.operator.api.FeatureJobSpec());
+      Pod pod = driver("ml", "job-" + i);
+      pod.setSpec(new io.fabric8.kubernetes.api.model.PodSpec());
+      pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Pending").build());
+      boolean mine = shard.ownsJob(job);
+      jobs.put(jobs.getKey(job), job);
+      pods.put(pods.getKey(pod), pod);
+      FeatureJob cachedJob = jobs.get("ml/job-" + i);
+      Pod cachedPod = pods.get(pods.getKey(pod));
+      assertEquals("7", cachedJob.getMetadata().getResourceVersion());
+      assertEquals("job-" + i, cachedPod.getMetadata().getLabels().get(Labels.JOB), "the job label stays");
+      if (mine) {
+        owned++;
+        assertEquals(Map.of("team", "a"), cachedJob.getMetadata().getLabels());
+        assertEquals("Pending", cachedPod.getStatus().getPhase());
       } else {
-        assertNull(store.get(key), "another shard's job is not held");
+        assertNull(cachedJob.getSpec(), "another shard's job: a stub");
+        assertEquals(Map.of(), cachedJob.getMetadata().getLabels(), "no labels");
+        assertNull(cachedPod.getStatus(), "another shard's pod: a stub");
+        assertEquals(List.of(), cachedPod.getMetadata().getOwnerReferences());
+        assertEquals(Map.of(Labels.JOB, "job-" + i), cachedPod.getMetadata().getLabels());
+        assertFalse(shard.ownsPod(cachedPod) || shard.ownsJob(cachedJob), "a stub is still another shard's");
       }
     }
-    assertEquals(kept, store.size());
-    assertTrue(kept > 10 && kept < 40, kept + " of 50");
+    assertTrue(owned > 10 && owned < 40, owned + " of 50");
   }
 
   static FeatureJob job(String namespace, String name) {
