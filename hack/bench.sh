@@ -7,6 +7,8 @@
 #   BENCH_JOBS (200), BENCH_SECONDS (120 measured), BENCH_WARMUP (60): FeatureJobs and Jobs, and seconds.
 # Fails on counts and ratios only: more than 1.1 status writes per launch or failure, more than 2
 # template writes per job.
+#   BENCH_SHARDS (1): operator shard counts to run one after the other, e.g. "1,2,3" (a table of them
+#   follows; all shards run in the benchmark's JVM).
 #   BENCH_HEAP (384m): the benchmark JVM's heap, the chart's default (75% of its 512Mi memory limit).
 # Table: stdout and target/bench.txt.
 set -euo pipefail
@@ -29,5 +31,6 @@ mvn -B --no-transfer-progress -pl featurejob-testkit -am test -DargLine="-Xmx${B
   -Dgroups=bench -Dfeaturejob.excludedGroups=none \
   -Dtest=StormBench -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.jobs="${BENCH_JOBS:-200}" -Dbench.seconds="${BENCH_SECONDS:-120}" -Dbench.warmup="${BENCH_WARMUP:-60}" \
+  -Dbench.shards="${BENCH_SHARDS:-1}" \
   -Dbench.audit="$STATE/logs/audit.log" -Dbench.kcmPid="$(cat "$STATE/pids/kube-controller-manager" 2>/dev/null || true)"
 cat target/bench.txt

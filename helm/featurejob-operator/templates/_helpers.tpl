@@ -81,6 +81,9 @@ metricsBindAddress={{ .Values.metrics.bindAddress }}
 metricsAuth={{ .Values.metrics.auth.enabled }}
 leaderElection={{ .Values.leaderElection.enabled }}
 watchReferences={{ .Values.watchReferences }}
+{{- if gt (int .Values.sharding.shards) 1 }}
+shardCount={{ .Values.sharding.shards }}
+{{- end }}
 {{- if .Values.leaderElection.enabled }}
 leaderElectionNamespace={{ include "featurejob.leaseNamespace" . }}
 leaderElectionLeaseName={{ .Values.leaderElection.leaseName }}

@@ -33,6 +33,9 @@ public final class OperatorConfig {
   /** Environment variable naming the optional properties file. */
   public static final String CONFIG_FILE_ENV = "FEATUREJOB_CONFIG_FILE";
 
+  /** More shards than this is a typo, not a plan: past a few shards the API server is the limit. */
+  static final int MAX_SHARDS = 64;
+
   public static final Set<String> CAPACITY_PRESETS = orderedSet("karpenter", "eks", "gke", "aks", "none");
 
   public static final ConfigOption<List<String>> WATCH_NAMESPACES = ConfigOption.of(
@@ -77,6 +80,16 @@ public final class OperatorConfig {
       "leaderElectionLeaseName", "featurejob-operator-lease",
       "Name of the leader-election Lease.",
       ValueParsers::resourceName);
+  public static final ConfigOption<Integer> SHARD_COUNT = ConfigOption.of(
+      "shardCount", "1",
+      "Number of operator shards: each FeatureJob (and its pods) belongs to exactly one, by a hash of its"
+          + " namespace and name; 1 = this operator handles every job.",
+      ValueParsers.intBetween(1, MAX_SHARDS));
+  public static final ConfigOption<Integer> SHARD_INDEX = ConfigOption.of(
+      "shardIndex", "0",
+      "Which shard this operator is, 0 to shardCount-1: it reconciles, caches and counts only that shard's jobs"
+          + " and pods. With shardCount > 1 the leader-election Lease is leaderElectionLeaseName-shard-<index>.",
+      ValueParsers.intBetween(0, MAX_SHARDS - 1));
   public static final ConfigOption<Boolean> WATCH_REFERENCES = ConfigOption.of(
       "watchReferences", "false",
       "Retry a failing job at once when a Secret or ConfigMap its spec references changes; needs list and watch on"
@@ -143,6 +156,8 @@ public final class OperatorConfig {
       LEADER_ELECTION,
       LEADER_ELECTION_NAMESPACE,
       LEADER_ELECTION_LEASE_NAME,
+      SHARD_COUNT,
+      SHARD_INDEX,
       WATCH_REFERENCES,
       RESTRICTED_SECURITY_CONTEXT,
       SPARK_SERVICE_ACCOUNTS,
@@ -231,6 +246,14 @@ public final class OperatorConfig {
 
   // Rules that involve more than one option; mirrors the CRD's CEL rules for retryPolicy.
   private void validateTogether() {
+    if (shardIndex() >= shardCount()) {
+      throw new ConfigException(SHARD_INDEX.key() + " (" + shardIndex() + ") must be < " + SHARD_COUNT.key() + " ("
+          + shardCount() + "): shards are numbered 0 to " + (shardCount() - 1));
+    }
+    if (leaseName().length() > 253) {
+      throw new ConfigException(LEADER_ELECTION_LEASE_NAME.key() + " is too long for the per-shard Lease name "
+          + leaseName() + " (at most 253 characters)");
+    }
     if (defaultAlertAfterFailures() > defaultMaxConsecutiveFailures()) {
       throw new ConfigException(DEFAULT_ALERT_AFTER_FAILURES.key() + " (" + defaultAlertAfterFailures()
           + ") must be <= " + DEFAULT_MAX_CONSECUTIVE_FAILURES.key() + " (" + defaultMaxConsecutiveFailures() + ")");
@@ -272,6 +295,15 @@ public final class OperatorConfig {
   public Optional<String> leaderElectionNamespace() { return get(LEADER_ELECTION_NAMESPACE); }
 
   public String leaderElectionLeaseName() { return get(LEADER_ELECTION_LEASE_NAME); }
+
+  /** The Lease this operator competes for: one per shard, so each shard elects its own leader. */
+  public String leaseName() {
+    return shardCount() == 1 ? leaderElectionLeaseName() : leaderElectionLeaseName() + "-shard-" + shardIndex();
+  }
+
+  public int shardCount() { return get(SHARD_COUNT); }
+
+  public int shardIndex() { return get(SHARD_INDEX); }
 
   public boolean watchReferences() { return get(WATCH_REFERENCES); }
 

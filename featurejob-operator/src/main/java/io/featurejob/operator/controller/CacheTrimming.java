@@ -8,8 +8,11 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.featurejob.operator.api.FeatureJob;
+import io.featurejob.operator.api.Labels;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -37,6 +40,33 @@ final class CacheTrimming {
     return new TrimmingStore<>(trim);
   }
 
+  /**
+   * As {@link #store(UnaryOperator)}, but an object {@code keep} refuses (another shard's, {@link ShardFilter})
+   * is stored as {@code stub(object)}: its name, namespace, uid and resourceVersion (and a pod's job label),
+   * a few hundred bytes instead of the object. Not nothing: fabric8's cache indexes every object it puts
+   * (the namespace index) before the store sees it and unindexes a delete only when the store returns what
+   * it held, so a store that dropped objects would leave their keys in that index for ever. The stubs
+   * never reach the reconciler: other shards' objects map to no job and their events are filtered out.
+   */
+  static <T extends HasMetadata> ItemStore<T> store(UnaryOperator<T> trim, Predicate<? super T> keep,
+      UnaryOperator<T> stub) {
+    return new TrimmingStore<>(object -> keep.test(object) ? trim.apply(object) : stub.apply(object));
+  }
+
+  /** The identity of an object of another shard: what its cache entry and delete event need. */
+  static ObjectMeta stubMetadata(HasMetadata object, String keptLabel) {
+    ObjectMeta meta = object.getMetadata();
+    ObjectMeta stub = new ObjectMeta();
+    stub.setName(meta.getName());
+    stub.setNamespace(meta.getNamespace());
+    stub.setUid(meta.getUid());
+    stub.setResourceVersion(meta.getResourceVersion());
+    if (keptLabel != null && meta.getLabels() != null && meta.getLabels().containsKey(keptLabel)) {
+      stub.setLabels(Map.of(keptLabel, meta.getLabels().get(keptLabel)));
+    }
+    return stub;
+  }
+
   static <T extends HasMetadata> T metadata(T object) {
     ObjectMeta meta = object.getMetadata();
     if (meta != null) {
@@ -48,6 +78,20 @@ final class CacheTrimming {
       }
     }
     return object;
+  }
+
+  /** Another shard's pod: its identity and job label ({@link ShardFilter#ownsPod} still answers no on it). */
+  static Pod podStub(Pod pod) {
+    Pod stub = new Pod();
+    stub.setMetadata(stubMetadata(pod, Labels.JOB));
+    return stub;
+  }
+
+  /** Another shard's FeatureJob: its identity. */
+  static FeatureJob jobStub(FeatureJob job) {
+    FeatureJob stub = new FeatureJob();
+    stub.setMetadata(stubMetadata(job, null));
+    return stub;
   }
 
   static Pod pod(Pod pod) {

@@ -13,6 +13,8 @@ import io.featurejob.operator.spark.CapacityProfile;
 import io.featurejob.operator.spark.CapacityProfiles;
 import io.featurejob.operator.spark.OperatorOverrides;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -79,15 +81,16 @@ public final class FeatureJobOperator implements AutoCloseable {
         .orElseGet(() -> CapacityProfiles.named(config.capacityProfile()));
     SpecResolver resolver = new SpecResolver(config.defaultRetry(), config.sparkAllowList(),
         new OperatorOverrides(profile, config.restrictedSecurityContext()));
-    FeatureJobMetrics metrics = new FeatureJobMetrics(config.metricsOwnerLabels());
+    ShardFilter shard = new ShardFilter(config.shardIndex(), config.shardCount());
+    FeatureJobMetrics metrics = new FeatureJobMetrics(shardRegistry(shard), config.metricsOwnerLabels());
 
     Leadership leadership = config.leaderElection() ? new Leadership(client,
         config.leaderElectionNamespace().orElseGet(() -> client.getConfiguration().getNamespace()),
-        config.leaderElectionLeaseName(), exitOnInformerStop) : null;
+        config.leaseName(), exitOnInformerStop) : null;
     EventRecorder events = new EventRecorder(client, clock, metrics.registry());
     FeatureJobReconciler reconciler = new FeatureJobReconciler(clock, resolver, classifier,
         new DriverPods(client, profile, config.restrictedSecurityContext(), new TemplateWrites(client, clock)),
-        events, metrics, config.watchReferences());
+        events, metrics, config.watchReferences(), shard);
 
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
@@ -120,7 +123,9 @@ public final class FeatureJobOperator implements AutoCloseable {
     });
     operator.register(reconciler, c -> {
       c.withRetry(RETRY).withReconciliationMaxInterval(MAX_RECONCILIATION_INTERVAL)
-          .withItemStore(CacheTrimming.store(CacheTrimming::metadata))
+          // Another shard's jobs: cached as a stub, no event (ShardFilter); one shard keeps and sees all.
+          .withGenericFilter(shard::ownsJob)
+          .withItemStore(CacheTrimming.store(CacheTrimming::metadata, shard::ownsJob, CacheTrimming::jobStub))
           .withInformerListLimit(CacheTrimming.LIST_PAGE);
       if (!config.watchAllNamespaces()) {
         c.settingNamespaces(new HashSet<>(config.watchNamespaces()));
@@ -138,8 +143,22 @@ public final class FeatureJobOperator implements AutoCloseable {
       events.close();
       throw e;
     }
-    LOG.info("featurejob-operator started; metrics on {}:{}", config.metricsBindAddress(), server.port());
+    LOG.info("featurejob-operator started{}; metrics on {}:{}", shard.all() ? "" : " as " + shard,
+        config.metricsBindAddress(), server.port());
     return new FeatureJobOperator(operator, server, metrics, leadership, events);
+  }
+
+  /**
+   * The metrics registry, whose every series (the operator's and JOSDK's) carries {@code shard="<index>"}
+   * when there are several shards: each job's series come from its shard alone, and the shard label tells
+   * the per-process ones (reconcile counts, dropped events) apart on a dashboard. One shard: no label.
+   */
+  private static PrometheusMeterRegistry shardRegistry(ShardFilter shard) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    if (!shard.all()) {
+      registry.config().commonTags(FeatureJobMetrics.SHARD, Integer.toString(shard.index()));
+    }
+    return registry;
   }
 
   /** This instance's leader-election identity (empty when leader election is off). */

@@ -75,15 +75,18 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
   private final FeatureJobMetrics metrics;
   /** Watch referenced Secrets and ConfigMaps: a change on a failing job retries it ({@link ReferenceWatch}). */
   private final boolean watchReferences;
+  /** The jobs and pods this operator handles; another shard's are cached as stubs and mapped to no job. */
+  private final ShardFilter shard;
 
   FeatureJobReconciler(Clock clock, SpecResolver resolver, Classifier classifier, DriverPods driverPods,
       EventRecorder events, FeatureJobMetrics metrics) {
-    this(clock, resolver, classifier, driverPods, events, metrics, false);
+    this(clock, resolver, classifier, driverPods, events, metrics, false, ShardFilter.ALL);
   }
 
   FeatureJobReconciler(Clock clock, SpecResolver resolver, Classifier classifier, DriverPods driverPods,
-      EventRecorder events, FeatureJobMetrics metrics, boolean watchReferences) {
+      EventRecorder events, FeatureJobMetrics metrics, boolean watchReferences, ShardFilter shard) {
     this.watchReferences = watchReferences;
+    this.shard = shard;
     this.clock = clock;
     this.resolver = resolver;
     this.decider = new Decider(PodNames::driverPod);
@@ -98,14 +101,16 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
     // Equality selector only: the CRUD mock server ignores set-based selectors.
     InformerEventSourceConfiguration<Pod> pods = InformerEventSourceConfiguration.from(Pod.class, FeatureJob.class)
         .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
-        .withSecondaryToPrimaryMapper(FeatureJobReconciler::owningJob)
-        .withItemStore(CacheTrimming.store(CacheTrimming::pod))
+        // Another shard's pod maps to no job: no event, and no entry in JOSDK's job-to-pods index.
+        .withSecondaryToPrimaryMapper(pod -> shard.ownsPod(pod) ? owningJob(pod) : Set.of())
+        .withGenericFilter(shard::ownsPod)
+        .withItemStore(CacheTrimming.store(CacheTrimming::pod, shard::ownsPod, CacheTrimming::podStub))
         .withInformerListLimit(CacheTrimming.LIST_PAGE)
         .build();
     List<EventSource<?, FeatureJob>> sources = new ArrayList<>();
     sources.add(new InformerEventSource<>(pods, context));
     if (watchReferences) {
-      sources.addAll(ReferenceWatch.eventSources(context));
+      sources.addAll(ReferenceWatch.eventSources(context, shard));
     }
     return sources;
   }

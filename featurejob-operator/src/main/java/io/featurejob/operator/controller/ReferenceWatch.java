@@ -35,9 +35,11 @@ final class ReferenceWatch {
 
   private ReferenceWatch() {}
 
-  static List<EventSource<?, FeatureJob>> eventSources(EventSourceContext<FeatureJob> context) {
-    context.getPrimaryCache().addIndexer(INDEX, job -> SpecReferences.of(job.getSpec()).stream()
-        .map(r -> key(job.getMetadata().getNamespace(), r.kind(), r.name())).toList());
+  /** {@code shard}: another shard's job (a stub in the job cache) is not indexed. */
+  static List<EventSource<?, FeatureJob>> eventSources(EventSourceContext<FeatureJob> context, ShardFilter shard) {
+    context.getPrimaryCache().addIndexer(INDEX, job -> !shard.ownsJob(job) ? List.of()
+        : SpecReferences.of(job.getSpec()).stream()
+            .map(r -> key(job.getMetadata().getNamespace(), r.kind(), r.name())).toList());
     return List.of(
         source(context, Secret.class, SpecReferences.Kind.Secret,
             s -> new SecretBuilder().withMetadata(meta(s)).build()),

@@ -59,6 +59,8 @@ public final class FeatureJobMetrics {
   static final String CAPACITY = "capacity";
   static final String FEATURE_VIEW = "feature_view";
   static final String IMPORTANCE = "importance";
+  /** The operator shard, on every series when there are several (FeatureJobOperator); reserved either way. */
+  public static final String SHARD = "shard";
 
   /** Run durations range from a minute to hours; buckets spread over that range. */
   static final Duration[] RUN_DURATION_BUCKETS = {
@@ -88,7 +90,7 @@ public final class FeatureJobMetrics {
   public FeatureJobMetrics(PrometheusMeterRegistry registry, List<String> ownerLabelKeys) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.ownerLabels = MetricLabels.ownerLabels(ownerLabelKeys,
-        Set.of(NAMESPACE, FEATUREJOB, FEATURE_VIEW, IMPORTANCE));
+        Set.of(NAMESPACE, FEATUREJOB, FEATURE_VIEW, IMPORTANCE, SHARD));
   }
 
   public PrometheusMeterRegistry registry() {

@@ -114,6 +114,44 @@ class ChartRenderTest {
     assertTrue(props.contains("leaderElectionLeaseName=featurejob-operator-lease"), props);
   }
 
+  /**
+   * sharding.shards: one Deployment per shard, each with its own selector (Deployments must not share pods)
+   * and FEATUREJOB_SHARD_INDEX, all reading shardCount from the one properties file, which the operator's
+   * loader accepts for every shard; the Service and the PodDisruptionBudget cover them all.
+   */
+  @Test
+  void oneDeploymentPerShard(@TempDir Path dir) throws Exception {
+    HelmChart.Rendered rendered = HelmChart.render("sharding: {shards: 3}\nreplicas: 2\nleaderElection: {enabled: true}");
+    List<Deployment> deployments = rendered.all(Deployment.class);
+    assertEquals(List.of("featurejob-operator-shard-0", "featurejob-operator-shard-1", "featurejob-operator-shard-2"),
+        deployments.stream().map(d -> d.getMetadata().getName()).toList());
+    Files.writeString(dir.resolve("operator.properties"), properties(rendered));
+    Map<String, String> selectorOfAll = rendered.single(Service.class).getSpec().getSelector();
+    for (int shard = 0; shard < 3; shard++) {
+      Deployment d = deployments.get(shard);
+      Map<String, String> selector = d.getSpec().getSelector().getMatchLabels();
+      assertEquals(Integer.toString(shard), selector.get("featurejob.io/shard"));
+      assertEquals(selector.get("featurejob.io/shard"), d.getSpec().getTemplate().getMetadata().getLabels()
+          .get("featurejob.io/shard"), "the pods carry their Deployment's selector");
+      assertTrue(d.getSpec().getTemplate().getMetadata().getLabels().entrySet().containsAll(selectorOfAll.entrySet()),
+          "the Service reaches every shard");
+      assertEquals(2, d.getSpec().getReplicas(), "replicas is per shard");
+      Map<String, String> env = new java.util.HashMap<>();
+      d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+          .forEach(e -> env.put(e.getName(), e.getValue().replace("/etc/featurejob", dir.toString())));
+      OperatorConfig config = OperatorConfig.load(env);
+      assertEquals(shard, config.shardIndex());
+      assertEquals(3, config.shardCount());
+      assertEquals("featurejob-operator-lease-shard-" + shard, config.leaseName());
+    }
+    assertEquals(selectorOfAll, rendered.single(PodDisruptionBudget.class).getSpec().getSelector().getMatchLabels());
+
+    Deployment one = HelmChart.render().single(Deployment.class);
+    assertEquals("featurejob-operator", one.getMetadata().getName(), "one shard: the Deployment as before sharding");
+    assertFalse(one.getSpec().getSelector().getMatchLabels().containsKey("featurejob.io/shard"));
+    assertFalse(properties(HelmChart.render()).contains("shardCount"));
+  }
+
   @Test
   void serviceMonitorToggle() {
     assertTrue(HelmChart.render().all(ServiceMonitor.class).isEmpty());

@@ -45,6 +45,9 @@ class ChartSchemaTest {
       no allowed image at all                        | spark: {allowedImages: []}                          | allowedImages
       clusterWide not a boolean                      | clusterWide: 'yes'                                  | clusterWide
       metrics auth toggle not a boolean              | metrics: {auth: {enabled: 1}}                       | enabled
+      no shard                                       | sharding: {shards: 0}                               | shards
+      more shards than the operator accepts          | sharding: {shards: 65}                              | shards
+      shard count owned by sharding.shards           | config: {shardCount: 2}                             | shardCount
       """)
   void rejects(String why, String valuesYaml, String mentioned) {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> HelmChart.template(valuesYaml), why);
@@ -72,7 +75,8 @@ class ChartSchemaTest {
     schema.at("/properties/config/properties").fieldNames().forEachRemaining(allowed::add);
     Set<String> ownedByChart = Set.of("watchNamespaces", "metricsPort", "metricsBindAddress", "metricsAuth",
         "sparkServiceAccounts", "sparkImages", "leaderElection", "leaderElectionNamespace",
-        "leaderElectionLeaseName", "classifierRulesFile", "capacityProfileFile", "watchReferences");
+        "leaderElectionLeaseName", "classifierRulesFile", "capacityProfileFile", "watchReferences",
+        "shardCount", "shardIndex");
     Set<String> expected = OperatorConfig.ALL.stream().map(ConfigOption::key)
         .filter(k -> !ownedByChart.contains(k)).collect(Collectors.toCollection(TreeSet::new));
     org.junit.jupiter.api.Assertions.assertEquals(expected, allowed);

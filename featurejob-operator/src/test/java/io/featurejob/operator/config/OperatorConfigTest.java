@@ -138,6 +138,10 @@ class OperatorConfigTest {
       "FEATUREJOB_METRICS_BIND_ADDRESS;' ';metricsBindAddress",
       "FEATUREJOB_LEADER_ELECTION_LEASE_NAME;Lease!;leaderElectionLeaseName",
       "FEATUREJOB_METRICS_OWNER_LABELS;team,cost center;metricsOwnerLabels",
+      "FEATUREJOB_SHARD_COUNT;0;shardCount",
+      "FEATUREJOB_SHARD_COUNT;65;shardCount",
+      "FEATUREJOB_SHARD_COUNT;two;shardCount",
+      "FEATUREJOB_SHARD_INDEX;-1;shardIndex",
   })
   void unparsableValuesNameTheKeyAndTheSource(String env, String value, String key) {
     ConfigException e = assertThrows(ConfigException.class, () -> OperatorConfig.load(Map.of(env, value)));
@@ -164,6 +168,35 @@ class OperatorConfigTest {
     e = assertThrows(ConfigException.class, () -> OperatorConfig.load(Map.of(
         "FEATUREJOB_DEFAULT_INITIAL_BACKOFF", "2h")));
     assertTrue(e.getMessage().contains("defaultInitialBackoff"), e.getMessage());
+  }
+
+  /** Shard and count together: the index must name one of the shards; each shard has its own Lease. */
+  @ParameterizedTest(name = "index {0} of {1}")
+  @CsvSource(delimiter = ';', value = {
+      "'';'';featurejob-operator-lease;",
+      "0;1;featurejob-operator-lease;",
+      "0;2;featurejob-operator-lease-shard-0;",
+      "1;2;featurejob-operator-lease-shard-1;",
+      "2;3;featurejob-operator-lease-shard-2;",
+      "2;2;;shardIndex (2) must be < shardCount (2): shards are numbered 0 to 1",
+      "1;'';;shardIndex (1) must be < shardCount (1): shards are numbered 0 to 0",
+  })
+  void shardsAndTheirLeases(String index, String count, String lease, String error) {
+    Map<String, String> env = new java.util.HashMap<>();
+    if (!index.isEmpty()) {
+      env.put("FEATUREJOB_SHARD_INDEX", index);
+    }
+    if (!count.isEmpty()) {
+      env.put("FEATUREJOB_SHARD_COUNT", count);
+    }
+    if (error != null) {
+      assertEquals(error, assertThrows(ConfigException.class, () -> OperatorConfig.load(env)).getMessage());
+      return;
+    }
+    OperatorConfig c = OperatorConfig.load(env);
+    assertEquals(lease, c.leaseName());
+    assertEquals(index.isEmpty() ? 0 : Integer.parseInt(index), c.shardIndex());
+    assertEquals(count.isEmpty() ? 1 : Integer.parseInt(count), c.shardCount());
   }
 
   @Test

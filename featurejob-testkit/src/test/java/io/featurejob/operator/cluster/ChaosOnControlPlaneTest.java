@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.featurejob.operator.api.FailureClass;
 import io.featurejob.operator.api.FeatureJob;
 import io.featurejob.operator.demo.DriverBehaviour;
@@ -181,7 +178,7 @@ class ChaosOnControlPlaneTest {
   @Order(5)
   void leaderPausedPastItsLeaseWhileAStandbyTakesOver() throws Exception {
     h = ClusterHarness.prepared("chaos-leader");
-    grantLeases();
+    h.grantLeases();
     AtomicInteger started = new AtomicInteger();
     OperatorProcess first = replica(started);
     await("the first replica leads").atMost(ClusterHarness.TIMEOUT).pollInterval(ClusterHarness.POLL)
@@ -327,18 +324,6 @@ class ChaosOnControlPlaneTest {
         WORK.resolve(h.namespace));
     replicas.add(replica);
     return replica;
-  }
-
-  /** The chart's leader-election Role (templates/rbac.yaml), here in the test's namespace. */
-  private void grantLeases() {
-    String name = "featurejob-operator-leader-election";
-    h.admin.rbac().roles().inNamespace(h.namespace).resource(new RoleBuilder().withNewMetadata().withName(name)
-        .endMetadata().withRules(new PolicyRuleBuilder().withApiGroups("coordination.k8s.io").withResources("leases")
-            .withVerbs("get", "create", "patch", "update").build()).build()).create();
-    h.admin.rbac().roleBindings().inNamespace(h.namespace).resource(new RoleBindingBuilder().withNewMetadata()
-        .withName(name).endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
-        .addNewSubject().withKind("ServiceAccount").withName(ClusterHarness.OPERATOR_SERVICE_ACCOUNT)
-        .withNamespace(ClusterHarness.OPERATOR_NAMESPACE).endSubject().build()).create();
   }
 
   private Lease lease() {

@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
@@ -308,6 +311,18 @@ public final class ClusterHarness extends FeatureJobHarness {
     env.put("FEATUREJOB_WATCH_NAMESPACES", namespace);
     env.put("FEATUREJOB_LEADER_ELECTION", "false");
     return env;
+  }
+
+  /** The chart's leader-election Role (templates/rbac.yaml), here in the test's namespace. */
+  void grantLeases() {
+    String name = "featurejob-operator-leader-election";
+    admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata().withName(name)
+        .endMetadata().withRules(new PolicyRuleBuilder().withApiGroups("coordination.k8s.io").withResources("leases")
+            .withVerbs("get", "create", "patch", "update").build()).build()).create();
+    admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata()
+        .withName(name).endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
+        .addNewSubject().withKind("ServiceAccount").withName(OPERATOR_SERVICE_ACCOUNT)
+        .withNamespace(OPERATOR_NAMESPACE).endSubject().build()).create();
   }
 
   /** Operators started from now on reach the API server at {@code url} (a proxy in front of it). */

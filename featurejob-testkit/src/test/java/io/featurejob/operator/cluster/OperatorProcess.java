@@ -110,6 +110,13 @@ final class OperatorProcess implements AutoCloseable {
     }
   }
 
+  /** The text of its /metrics. */
+  String metrics() throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+        .timeout(Duration.ofSeconds(10)).build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   long pid() {
     return process.pid();
   }
