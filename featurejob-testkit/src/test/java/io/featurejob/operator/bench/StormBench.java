@@ -76,6 +76,11 @@ class StormBench {
   static final int JOBS = Integer.getInteger("bench.jobs", 200);
   static final long SECONDS = Long.getLong("bench.seconds", 120);
   static final long WARMUP = Long.getLong("bench.warmup", 60);
+  /**
+   * Template writes per attempt in the measured window: below one, as only the fallback rewrites it (0.64
+   * in a window that fell on most jobs' fallback; 0.01 in a steady one); writing before every attempt is 1.
+   */
+  static final double MAX_TEMPLATE_WRITES_PER_ATTEMPT = 0.9;
   static final String AUDIT = System.getProperty("bench.audit", "");
   static final String KCM_PID = System.getProperty("bench.kcmPid", "");
   /** Operator shard counts to run one after the other, e.g. "1,2,3"; the first one is compared with the Job controller. */
@@ -158,9 +163,18 @@ class StormBench {
       throw new AssertionError(String.format("%s%.2f status writes per launch or failure > %.2f%n%s",
           who, statusPerDecision, MAX_STATUS_PER_DECISION, table));
     }
+    // The template is written when its content changes (spot, then on-demand after the fallback), not per
+    // attempt (the old code wrote it before every attempt: 1 per attempt). A write whose answer was lost to
+    // a client timeout under load is written again, so the bound per job leaves room for one such repeat
+    // (a 420 s warm-up at load 48 showed 402 writes for 200 jobs).
     long templateWrites = operator.whole.getOrDefault("POST configmaps", 0L);
-    if (templateWrites > 2L * JOBS) {
-      throw new AssertionError(who + templateWrites + " template writes for " + JOBS + " jobs > 2 per job\n" + table);
+    if (templateWrites > 3L * JOBS) {
+      throw new AssertionError(who + templateWrites + " template writes for " + JOBS + " jobs > 3 per job\n" + table);
+    }
+    double templatePerAttempt = per(operator.steady.getOrDefault("POST configmaps", 0L), operator.attempts);
+    if (templatePerAttempt > MAX_TEMPLATE_WRITES_PER_ATTEMPT) {
+      throw new AssertionError(String.format("%s%.2f template writes per attempt in the window > %.2f%n%s",
+          who, templatePerAttempt, MAX_TEMPLATE_WRITES_PER_ATTEMPT, table));
     }
   }
 
