@@ -39,29 +39,52 @@ final class DriverPods {
     this.templates = templates;
   }
 
+  /** What {@link #launch} did. */
+  enum Launch {
+    CREATED,
+    /**
+     * A pod already exists under the deterministic name: left as it is. The next observation tells whether
+     * it is the attempt (created by this job before a restart) or a pod that is not the job's.
+     */
+    NAME_TAKEN,
+    /**
+     * The job was written after this decision's status write (by a successor that took over while this
+     * process was frozen, or by anyone): nothing created. The decision may be stale; the next pass decides
+     * again from the newer status.
+     */
+    SUPERSEDED
+  }
+
   /**
    * Writes the executor template ConfigMap when its content changed ({@link TemplateWrites}), then the
-   * driver pod. A pod that already exists under the
-   * deterministic name is left as it is and false returned: the next observation tells whether it is the
-   * attempt (created by this job before a restart) or a pod that is not the job's.
-   *
-   * @return true when the pod was created
+   * driver pod, unless the job's resourceVersion on the API server is no longer {@code writtenVersion}
+   * (the status write that recorded this attempt). That check is the fence for a leader frozen between
+   * its status write and this create: its successor's first write makes the create a no-op. A freeze
+   * between the check and the create remains; the successor's next pass deletes such a pod
+   * ({@code PodCleanup}: a running driver that is not the attempt).
    */
-  boolean launch(FeatureJob job, ResolvedSpec spec, LaunchPlan plan) {
+  Launch launch(FeatureJob job, ResolvedSpec spec, LaunchPlan plan, String writtenVersion) {
     String namespace = job.getMetadata().getNamespace();
     ConfigMap template = ExecutorPodTemplate.configMap(job, plan, profile, restrictedSecurityContext);
     templates.ensure(job.getMetadata().getUid(), template);
+    FeatureJob current = client.resources(FeatureJob.class).inNamespace(namespace)
+        .withName(job.getMetadata().getName()).get(); // the API server's, not the informer cache's
+    if (current == null || !writtenVersion.equals(current.getMetadata().getResourceVersion())) {
+      LOG.info("{}/{} changed since attempt {} was recorded: {} not created", namespace, job.getMetadata().getName(),
+          plan.attempt(), plan.podName());
+      return Launch.SUPERSEDED;
+    }
     Pod driver = DriverPodBuilder.build(job, spec, plan, profile, restrictedSecurityContext);
     try {
       Pod created = client.pods().inNamespace(namespace).resource(driver).create();
       launched.put(job.getMetadata().getUid(), new Launched(plan.podName(), created.getMetadata().getUid()));
-      return true;
+      return Launch.CREATED;
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
       LOG.info("driver pod {}/{} already exists", namespace, plan.podName());
-      return false;
+      return Launch.NAME_TAKEN;
     }
   }
 

@@ -178,7 +178,9 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
     }
     if (decision.launch() != null) {
       try {
-        if (!driverPods.launch(job, resolved.spec(), decision.launch()) && first) {
+        DriverPods.Launch launched = driverPods.launch(job, resolved.spec(), decision.launch(),
+            written.getMetadata().getResourceVersion()); // SUPERSEDED: created nothing; the next pass decides
+        if (launched == DriverPods.Launch.NAME_TAKEN && first) {
           record(job, before, decision);
           return pass(written, context, now, false); // the name is taken: look at whose pod it is
         }

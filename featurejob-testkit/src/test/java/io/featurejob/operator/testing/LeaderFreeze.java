@@ -1,0 +1,85 @@
+package io.featurejob.operator.testing;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Freezes one operator thread at an exact point, as SIGSTOP freezes a leader between two requests: the
+ * reconciler thread that writes a FeatureJob's status recording an attempt stops before a later request of
+ * its own (the next one, or its pod create) until {@link #release()}. Fabric8 runs interceptors on the
+ * calling thread, so only that reconcile waits; the rest of the client keeps going (a frozen process would
+ * also stop its informers, which changes nothing for a successor that has taken over).
+ */
+public final class LeaderFreeze {
+  /** Where the thread stops after its status write. */
+  public enum Point {
+    /** Before its next request: right after the write returned, before anything else. */
+    NEXT_REQUEST,
+    /** Before its pod create: past any check it makes between the write and the create. */
+    POD_CREATE
+  }
+
+  private final Point point;
+  private final AtomicBoolean armed = new AtomicBoolean(true);
+  private final ThreadLocal<Boolean> wroteStatus = ThreadLocal.withInitial(() -> false);
+  private final CountDownLatch frozen = new CountDownLatch(1);
+  private final CountDownLatch released = new CountDownLatch(1);
+  private volatile String frozenBefore;
+
+  public LeaderFreeze(Point point) {
+    this.point = point;
+  }
+
+  /** A client for {@code config} whose first status write of an attempt freezes its thread. */
+  public KubernetesClient client(Config config) {
+    return new KubernetesClientBuilder().withConfig(config)
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("leader-freeze", new Freeze()))
+        .build();
+  }
+
+  /** Waits until the thread is frozen; returns the request it was about to send ("POST /api/v1/..."). */
+  public String awaitFrozen(Duration within) throws InterruptedException {
+    if (!frozen.await(within.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("no status write of an attempt froze within " + within);
+    }
+    return frozenBefore;
+  }
+
+  public void release() {
+    released.countDown();
+  }
+
+  private final class Freeze implements Interceptor {
+    @Override
+    public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+      if (wroteStatus.get() && (point == Point.NEXT_REQUEST || isPodCreate(request))) {
+        wroteStatus.set(false);
+        frozenBefore = request.method() + " " + request.uri().getPath();
+        frozen.countDown();
+        try {
+          released.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return;
+      }
+      if ("PUT".equals(request.method()) && request.uri().getPath().matches(".*/featurejobs/[^/]+/status")
+          && request.bodyString() != null && request.bodyString().contains("\"currentAttempt\"")
+          && armed.compareAndSet(true, false)) {
+        wroteStatus.set(true); // this thread's next requests come after the write returned (calls are synchronous)
+      }
+    }
+  }
+
+  private static boolean isPodCreate(HttpRequest request) {
+    return "POST".equals(request.method()) && request.uri().getPath().endsWith("/pods");
+  }
+}
