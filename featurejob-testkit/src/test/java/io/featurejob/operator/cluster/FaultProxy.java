@@ -1,5 +1,6 @@
 package io.featurejob.operator.cluster;
 
+import io.featurejob.operator.testing.ApiFaults;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,21 +42,14 @@ import javax.net.ssl.TrustManagerFactory;
 final class FaultProxy implements AutoCloseable {
   enum Fault { TOO_MANY_REQUESTS, INTERNAL_ERROR, TIMEOUT }
 
-  /**
-   * kube-apiserver's 429 from API priority and fairness: Go's http.Error with this text
-   * (k8s.io/apiserver v0.36.3 pkg/server/filters/priority-and-fairness.go, tooManyRequests).
-   */
+  /** kube-apiserver's 429 from API priority and fairness ({@link ApiFaults#TOO_MANY_REQUESTS}). */
   static final String TOO_MANY_REQUESTS = "HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/plain; charset=utf-8\r\n"
       + "X-Content-Type-Options: nosniff\r\nRetry-After: 1\r\n";
-  static final String TOO_MANY_REQUESTS_BODY = "Too many requests, please try again later.\n";
-  /**
-   * An etcd error as the API server returns it: apimachinery's NewInternalError (k8s.io/apimachinery v0.36.3
-   * pkg/api/errors/errors.go) around etcd's ErrLeaderChanged (go.etcd.io/etcd/server/v3 v3.6.16
-   * etcdserver/errors/errors.go).
-   */
+  static final String TOO_MANY_REQUESTS_BODY = ApiFaults.TOO_MANY_REQUESTS;
+  /** An etcd error as the API server returns it ({@link ApiFaults#LEADER_CHANGED}). */
   static final String INTERNAL_ERROR = "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n";
   static final String INTERNAL_ERROR_BODY = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-      + "\"message\":\"Internal error occurred: etcdserver: leader changed\",\"reason\":\"InternalError\","
+      + "\"message\":\"" + ApiFaults.LEADER_CHANGED + "\",\"reason\":\"InternalError\","
       + "\"details\":{\"causes\":[{\"message\":\"etcdserver: leader changed\"}]},\"code\":500}";
   /** How long a timed-out request is held open: longer than the client's request timeout (fabric8: 10 s). */
   static final Duration HOLD = Duration.ofSeconds(15);

@@ -27,7 +27,20 @@ import java.util.regex.Pattern;
  */
 public final class ApiFaults implements AutoCloseable {
   /** Answers the next {@code times} requests of {@code method} to a path matching {@code path}. */
-  public record Fault(String method, Pattern path, int code, String statusJson, AtomicInteger remaining) {}
+  public record Fault(String method, Pattern path, int code, String contentType, String body,
+      AtomicInteger remaining) {}
+
+  /**
+   * kube-apiserver's 429 from API priority and fairness: Go's http.Error with this text, as text/plain
+   * (k8s.io/apiserver v0.36.3 pkg/server/filters/priority-and-fairness.go, tooManyRequests).
+   */
+  public static final String TOO_MANY_REQUESTS = "Too many requests, please try again later.\n";
+  /**
+   * An etcd error as the API server reports it: apimachinery's NewInternalError (k8s.io/apimachinery v0.36.3
+   * pkg/api/errors/errors.go) around etcd's ErrLeaderChanged (go.etcd.io/etcd/server/v3 v3.6.16
+   * etcdserver/errors/errors.go).
+   */
+  public static final String LEADER_CHANGED = "Internal error occurred: etcdserver: leader changed";
 
   private final HttpServer server;
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
@@ -42,8 +55,8 @@ public final class ApiFaults implements AutoCloseable {
     server.createContext("/", exchange -> {
       String fault = exchange.getRequestURI().getPath().substring(1);
       Fault f = faults.get(Integer.parseInt(fault));
-      byte[] body = f.statusJson().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      byte[] body = f.body().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", f.contentType());
       exchange.sendResponseHeaders(f.code(), body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
@@ -59,7 +72,14 @@ public final class ApiFaults implements AutoCloseable {
   public void fail(String method, String pathRegex, int times, int code, String reason, String message) {
     String status = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":"
         + json(message) + ",\"reason\":" + json(reason) + ",\"code\":" + code + "}";
-    faults.add(new Fault(method, Pattern.compile(pathRegex), code, status, new AtomicInteger(times)));
+    faults.add(new Fault(method, Pattern.compile(pathRegex), code, "application/json", status,
+        new AtomicInteger(times)));
+  }
+
+  /** Arms a fault answering {@code times} matching requests with {@code code} and a plain-text body. */
+  public void failPlain(String method, String pathRegex, int times, int code, String text) {
+    faults.add(new Fault(method, Pattern.compile(pathRegex), code, "text/plain; charset=utf-8", text,
+        new AtomicInteger(times)));
   }
 
   /** How many requests were answered with a fault so far. */
