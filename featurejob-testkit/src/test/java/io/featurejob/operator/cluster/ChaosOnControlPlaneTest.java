@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.featurejob.operator.api.FailureClass;
 import io.featurejob.operator.api.FeatureJob;
+import io.featurejob.operator.api.FeatureJobStatus;
 import io.featurejob.operator.demo.DriverBehaviour;
 import io.featurejob.operator.demo.DriverScript;
 import io.featurejob.operator.events.EventReason;
@@ -23,6 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionEvaluationListener;
+import org.awaitility.core.EvaluatedCondition;
+import org.awaitility.core.TimeoutEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -248,9 +252,32 @@ class ChaosOnControlPlaneTest {
         add();
       }
       await("every job succeeded").atMost(SETTLE).pollInterval(ClusterHarness.POLL)
+          .conditionEvaluationListener(new ConditionEvaluationListener<Boolean>() {
+            @Override
+            public void conditionEvaluated(EvaluatedCondition<Boolean> condition) {}
+
+            @Override
+            public void onTimeout(TimeoutEvent timeout) {
+              System.out.println("chaos: not settled: " + unsettled()); // what the timeout alone would not say
+            }
+          })
           .until(() -> jobs.stream().allMatch(j -> h.status(j) != null && h.status(j).lastSuccessTime != null));
       seconds = (System.nanoTime() - started) / 1_000_000_000L;
       settledAfterFault = (System.nanoTime() - lastFault) / 1_000_000_000L;
+    }
+
+    /** Each job without a success yet: its phase, attempt and failures so far. */
+    private List<String> unsettled() {
+      List<String> out = new ArrayList<>();
+      for (String job : jobs) {
+        FeatureJobStatus s = h.status(job);
+        if (s == null || s.lastSuccessTime == null) {
+          out.add(job + (s == null ? ": no status" : ": " + s.phase + ", attempt "
+              + (s.currentAttempt == null ? "none" : s.currentAttempt.attempt + " started " + s.currentAttempt.startTime)
+              + ", " + s.consecutiveFailures + " failures, next run " + s.nextRunTime));
+        }
+      }
+      return out;
     }
 
     private void add() {
