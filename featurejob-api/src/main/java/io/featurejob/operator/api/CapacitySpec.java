@@ -27,4 +27,14 @@ public class CapacitySpec {
   @ValidationRule(value = Defaults.TIMEOUT_MIN_RULE, message = Defaults.TIMEOUT_MIN_MESSAGE)
   @ValidationRule(value = Defaults.DURATION_MAX_RULE, message = Defaults.DURATION_MAX_MESSAGE)
   public String schedulingTimeout;
+
+  @JsonPropertyDescription("While a capacity shortage is seen on the executors' spot pool (other jobs' pods there"
+      + " failed as CapacityUnavailable or SpotInterruption recently), spot pods fail after this instead"
+      + " (at most schedulingTimeout), so the on-demand fallback comes sooner; 0s (the default) = not shortened.")
+  @Default(Defaults.SHORTAGE_SCHEDULING_TIMEOUT)
+  @Pattern(Defaults.DURATION_PATTERN)
+  @Size(max = Defaults.MAX_DURATION_LENGTH)
+  @ValidationRule(value = Defaults.TIMEOUT_OFF_OR_MIN_RULE, message = Defaults.TIMEOUT_OFF_OR_MIN_MESSAGE)
+  @ValidationRule(value = Defaults.DURATION_MAX_RULE, message = Defaults.DURATION_MAX_MESSAGE)
+  public String shortageSchedulingTimeout;
 }

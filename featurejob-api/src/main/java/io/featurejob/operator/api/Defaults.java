@@ -22,6 +22,13 @@ public final class Defaults {
   public static final String EXECUTOR_CAPACITY = "Spot";
   public static final int FALLBACK_AFTER_INFRASTRUCTURE_FAILURES = 2;
   public static final String SCHEDULING_TIMEOUT = "10m";
+  /**
+   * The scheduling timeout while a capacity shortage is seen on the job's spot pool; "0s" = not shortened.
+   * Off by default: in `make simulate` it added failures without lowering SLO-breach minutes (docs/simulator.md).
+   */
+  public static final String SHORTAGE_SCHEDULING_TIMEOUT = "0s";
+  /** Whether a job starts on on-demand while its pool is short and the ordinary fallback would breach the SLO. */
+  public static final boolean FALLBACK_WHEN_POOL_SHORT = true;
   public static final String INITIAL_BACKOFF = "1m";
   public static final double BACKOFF_MULTIPLIER = 2.0;
   public static final String MAX_BACKOFF = "1h";
@@ -105,6 +112,9 @@ public final class Defaults {
   public static final String BACKOFF_MIN_MESSAGE = "must be at least " + MIN_BACKOFF;
   public static final String TIMEOUT_MIN_RULE = DURATION_MATCHES + "duration(self) >= duration('" + MIN_TIMEOUT + "')";
   public static final String TIMEOUT_MIN_MESSAGE = "must be at least " + MIN_TIMEOUT;
+  /** A timeout that may be switched off with 0s, else at least MIN_TIMEOUT. */
+  public static final String TIMEOUT_OFF_OR_MIN_RULE = DURATION_MATCHES + "duration(self) == duration('0s') || duration(self) >= duration('" + MIN_TIMEOUT + "')";
+  public static final String TIMEOUT_OFF_OR_MIN_MESSAGE = "must be 0s (off) or at least " + MIN_TIMEOUT;
   public static final String FRESHNESS_MIN_RULE = DURATION_MATCHES + "duration(self) >= duration('" + MIN_FRESHNESS_SLO + "')";
   public static final String FRESHNESS_MIN_MESSAGE = "must be at least " + MIN_FRESHNESS_SLO;
 }

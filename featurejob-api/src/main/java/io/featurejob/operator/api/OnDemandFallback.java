@@ -17,4 +17,9 @@ public class OnDemandFallback {
   @JsonPropertyDescription("Move to on-demand when waiting for the next retry would breach freshnessSLO.")
   @Default("true")
   public Boolean whenStale;
+
+  @JsonPropertyDescription("Start on on-demand while a capacity shortage is seen on the executors' spot pool and"
+      + " falling back the ordinary way (afterInfrastructureFailures scheduling timeouts) would breach freshnessSLO.")
+  @Default("true")
+  public Boolean whenPoolShort;
 }

@@ -31,9 +31,14 @@ final class AttemptSettling {
   record Create(Instant deadline) implements Settlement {}
 
   static Settlement settle(Attempt a, Observation observation, ResolvedSpec spec, Instant now) {
+    return settle(a, observation, spec, now, spec.capacity().schedulingTimeout());
+  }
+
+  /** @param schedulingTimeout the spec's, or shorter while the pool is short ({@link CapacityAwareness}) */
+  static Settlement settle(Attempt a, Observation observation, ResolvedSpec spec, Instant now,
+      Duration schedulingTimeout) {
     Instant started = Objects.requireNonNullElse(Times.parse(a.startTime), now);
     Instant timeoutAt = started.plus(spec.runTimeout());
-    Duration schedulingTimeout = spec.capacity().schedulingTimeout();
     if (observation instanceof Observation.Succeeded s) {
       return new Succeeded(Objects.requireNonNullElse(s.finishedAt(), now));
     }

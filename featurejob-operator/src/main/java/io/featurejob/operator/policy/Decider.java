@@ -11,6 +11,7 @@ import io.featurejob.operator.observe.JobPods;
 import io.featurejob.operator.observe.Observation;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -49,7 +50,14 @@ public final class Decider {
 
   public Decision decide(JobRef job, SpecResolver.Result resolved, FeatureJobStatus previous, JobPods pods,
       Instant now) {
+    return decide(job, resolved, previous, pods, now, null);
+  }
+
+  /** @param shortage a capacity shortage seen on the job's spot pool ({@link PoolShortages}), or null */
+  public Decision decide(JobRef job, SpecResolver.Result resolved, FeatureJobStatus previous, JobPods pods,
+      Instant now, PoolShortage shortage) {
     Draft d = new Draft(job, StatusCopy.of(previous), now, podNamer);
+    d.shortage = shortage;
     Optional<String> fix = RetryOnFix.fix(previous, job.generation(), job.references());
     d.status.observedGeneration = job.generation();
     if (job.references() != null) {
@@ -84,7 +92,11 @@ public final class Decider {
       d.status.phase = Phase.Idle;
     }
     if (d.status.currentAttempt != null) {
-      settle(d, d.status.currentAttempt, AttemptSettling.settle(d.status.currentAttempt, observation, d.spec, now));
+      Attempt a = d.status.currentAttempt;
+      Duration schedulingTimeout = CapacityAwareness.schedulingTimeout(d.spec.capacity(),
+          Objects.requireNonNullElse(a.driverCapacity, d.spec.capacity().driver()),
+          Objects.requireNonNullElse(a.executorCapacity, d.spec.capacity().executors()), d.shortage);
+      settle(d, a, AttemptSettling.settle(a, observation, d.spec, now, schedulingTimeout));
     }
     boolean unblocked = FailureAccounting.unblock(d) || (fix.isPresent() && FailureAccounting.unblockOnFix(d, fix.get()));
     boolean runNow = LaunchPlanning.runNow(d);

@@ -22,6 +22,8 @@ final class Draft {
   final Instant now;
   final Decider.PodNamer podNamer;
   ResolvedSpec spec;
+  /** A capacity shortage seen on the job's spot pool, or null ({@link CapacityAwareness}). */
+  PoolShortage shortage;
   LaunchPlan launch;
   /** The attempt's pod this decision stops (timed out, stuck), or null. */
   String stopPod;

@@ -8,6 +8,7 @@ import io.featurejob.operator.api.Remediation;
 import io.featurejob.operator.api.SparkMemory;
 import io.featurejob.operator.api.Times;
 import io.featurejob.operator.events.EventReason;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -81,6 +82,7 @@ final class LaunchPlanning {
       long skipped) {
     HistoryEntry last = d.status.history == null || d.status.history.isEmpty() ? null : d.status.history.get(0);
     int number = last != null && runId.equals(last.runId) && last.attempt != null ? last.attempt + 1 : 1;
+    Remediations.beforeLaunch(d);
     Remediation r = d.status.remediation;
     boolean fallback = r != null && Boolean.TRUE.equals(r.onDemandFallback);
     CapacityType driverCapacity = fallback ? CapacityType.OnDemand : d.spec.capacity().driver();
@@ -105,7 +107,9 @@ final class LaunchPlanning {
     d.status.currentAttempt = a;
     d.status.phase = Phase.Running;
     d.status.nextRunTime = null;
-    d.wake(Draft.earliest(d.now.plus(d.spec.capacity().schedulingTimeout()), d.now.plus(d.spec.runTimeout())));
+    Duration schedulingTimeout = CapacityAwareness.schedulingTimeout(d.spec.capacity(), driverCapacity, executorCapacity,
+        d.shortage);
+    d.wake(Draft.earliest(d.now.plus(schedulingTimeout), d.now.plus(d.spec.runTimeout())));
     d.event(EventReason.RunStarted, Messages.runStarted(trigger, a, skipped, d.spec.maxCatchUpWindows()));
   }
 }

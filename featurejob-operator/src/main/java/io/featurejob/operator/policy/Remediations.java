@@ -48,12 +48,24 @@ final class Remediations {
     }
     Optional<String> why = OnDemandFallbackPolicy.reasonToFallBack(d.spec, failureClass, r.infrastructureFailures,
         retryAt, Freshness.staleAt(d));
-    if (why.isPresent()) {
-      r.onDemandFallback = true;
-      r.onDemandFallbackSince = Times.format(d.now);
-      r.onDemandFallbackReason = why.get();
-      d.event(EventReason.CapacityFallback, Messages.fallback(why.get()));
+    why.ifPresent(reason -> fallBack(d, reason));
+  }
+
+  private static void fallBack(Draft d, String reason) {
+    Remediation r = d.remediation();
+    r.onDemandFallback = true;
+    r.onDemandFallbackSince = Times.format(d.now);
+    r.onDemandFallbackReason = reason;
+    d.event(EventReason.CapacityFallback, Messages.fallback(reason));
+  }
+
+  /** Before a launch: while the job's pool is short, start on on-demand if the SLO cannot wait. */
+  static void beforeLaunch(Draft d) {
+    if (d.shortage == null || (d.status.remediation != null && Boolean.TRUE.equals(d.status.remediation.onDemandFallback))) {
+      return;
     }
+    Optional<String> why = CapacityAwareness.reasonToFallBack(d.spec, d.shortage, Freshness.staleAt(d), d.now);
+    why.ifPresent(reason -> fallBack(d, reason));
   }
 
   /** Escalated memory returns to the spec's once keepFor has passed since the last OutOfMemory. */

@@ -46,12 +46,28 @@ public record ResolvedSpec(
       long executorMemoryMiB,
       Long executorOverheadMiB) {}
 
+  /**
+   * @param shortageSchedulingTimeout the scheduling timeout of spot pods while their pool is short
+   *     ({@link CapacityAwareness}); zero = not shortened
+   * @param fallbackWhenPoolShort start on on-demand while the pool is short and the SLO is at risk
+   */
   public record Capacity(
       CapacityType driver,
       CapacityType executors,
       int fallbackAfterInfrastructureFailures,
       boolean fallbackWhenStale,
-      Duration schedulingTimeout) {}
+      Duration schedulingTimeout,
+      Duration shortageSchedulingTimeout,
+      boolean fallbackWhenPoolShort) {
+
+    /** With the built-in shortageSchedulingTimeout and whenPoolShort. */
+    public Capacity(CapacityType driver, CapacityType executors, int fallbackAfterInfrastructureFailures,
+        boolean fallbackWhenStale, Duration schedulingTimeout) {
+      this(driver, executors, fallbackAfterInfrastructureFailures, fallbackWhenStale, schedulingTimeout,
+          io.featurejob.operator.api.GoDuration.parse(io.featurejob.operator.api.Defaults.SHORTAGE_SCHEDULING_TIMEOUT),
+          io.featurejob.operator.api.Defaults.FALLBACK_WHEN_POOL_SHORT);
+    }
+  }
 
   public record Retry(
       Duration initialBackoff,

@@ -197,12 +197,22 @@ public final class SpecResolver {
         f.afterInfrastructureFailures, Defaults.FALLBACK_AFTER_INFRASTRUCTURE_FAILURES, 0, 100);
     Duration timeout = duration(errors, "capacity.schedulingTimeout", cap.schedulingTimeout, Defaults.SCHEDULING_TIMEOUT,
         Defaults.MIN_TIMEOUT);
+    Duration shortageTimeout = duration(errors, "capacity.shortageSchedulingTimeout", cap.shortageSchedulingTimeout,
+        Defaults.SHORTAGE_SCHEDULING_TIMEOUT, "0s");
+    if (shortageTimeout != null && !shortageTimeout.isZero()
+        && shortageTimeout.compareTo(GoDuration.parse(Defaults.MIN_TIMEOUT)) < 0) {
+      errors.add("capacity.shortageSchedulingTimeout: " + cap.shortageSchedulingTimeout + " must be 0s (off) or at least "
+          + Defaults.MIN_TIMEOUT);
+      shortageTimeout = null;
+    }
     return new ResolvedSpec.Capacity(
         cap.driver == null ? CapacityType.valueOf(Defaults.DRIVER_CAPACITY) : cap.driver,
         cap.executors == null ? CapacityType.valueOf(Defaults.EXECUTOR_CAPACITY) : cap.executors,
         after,
         f.whenStale == null || f.whenStale,
-        timeout);
+        timeout,
+        shortageTimeout,
+        f.whenPoolShort == null ? Defaults.FALLBACK_WHEN_POOL_SHORT : f.whenPoolShort);
   }
 
   private ResolvedSpec.Retry retry(List<String> errors, RetryPolicy r) {

@@ -38,6 +38,8 @@ class SpecResolverTest {
     assertEquals(2, r.capacity().fallbackAfterInfrastructureFailures());
     assertTrue(r.capacity().fallbackWhenStale());
     assertEquals(Duration.ofMinutes(10), r.capacity().schedulingTimeout());
+    assertEquals(Duration.ZERO, r.capacity().shortageSchedulingTimeout());
+    assertTrue(r.capacity().fallbackWhenPoolShort());
     assertEquals(new ResolvedSpec.Retry(Duration.ofMinutes(1), 2.0, Duration.ofHours(1), 0.1, 3, 10), r.retry());
     assertEquals(new ResolvedSpec.Escalation(1.5, 8192, 16384), r.escalation());
     assertEquals(2048, r.spark().driverMemoryMiB());
@@ -75,6 +77,10 @@ class SpecResolverTest {
           s.capacity = new CapacitySpec();
           s.capacity.schedulingTimeout = "9s";
         }, "capacity.schedulingTimeout: 9s is shorter than 10s"),
+        Arguments.of("9s shortageSchedulingTimeout", (Consumer<FeatureJobSpec>) s -> {
+          s.capacity = new CapacitySpec();
+          s.capacity.shortageSchedulingTimeout = "9s";
+        }, "capacity.shortageSchedulingTimeout: 9s must be 0s (off) or at least 10s"),
         Arguments.of("59s freshnessSLO", (Consumer<FeatureJobSpec>) s -> s.freshnessSLO = "59s",
             "freshnessSLO: 59s is shorter than 1m"),
         Arguments.of("duration past 10 years", (Consumer<FeatureJobSpec>) s -> s.runTimeout = "99999999999999h",
