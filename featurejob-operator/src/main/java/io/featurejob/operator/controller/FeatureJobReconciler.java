@@ -22,6 +22,8 @@ import io.featurejob.operator.policy.Conditions;
 import io.featurejob.operator.policy.Decider;
 import io.featurejob.operator.policy.Decision;
 import io.featurejob.operator.policy.JobRef;
+import io.featurejob.operator.policy.PoolShortage;
+import io.featurejob.operator.policy.PoolShortages;
 import io.featurejob.operator.policy.ReconcileFailure;
 import io.featurejob.operator.policy.SpecResolver;
 import io.featurejob.operator.spark.PodNames;
@@ -41,6 +43,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -77,6 +80,8 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
   private final boolean watchReferences;
   /** The jobs and pods this operator handles; another shard's are cached as stubs and mapped to no job. */
   private final ShardFilter shard;
+  /** Capacity shortages seen on spot pools, shared by every job of this process ({@link PoolShortages}). */
+  private final PoolShortages shortages = new PoolShortages();
 
   FeatureJobReconciler(Clock clock, SpecResolver resolver, Classifier classifier, DriverPods driverPods,
       EventRecorder events, FeatureJobMetrics metrics) {
@@ -168,7 +173,10 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
     // The status this decision starts from, for choosing its events: the status write below replaces
     // job's status object in place (JOSDK's modification function runs on job).
     FeatureJobStatus before = job.getStatus();
-    Decision decision = decider.decide(ref, resolved, before, pods, now);
+    String pool = PoolShortages.poolOf(executorNodeSelector(job));
+    PoolShortage shortage = shortages.shortage(pool, now);
+    Decision decision = decider.decide(ref, resolved, before, pods, now, shortage);
+    shortages.observe(pool, decision.finished(), now);
 
     // Record first, act second: a decision taken on a stale view (a paused former leader, a lagging cache)
     // fails here with a conflict before it creates or deletes anything; JOSDK reconciles again on fresh state.
@@ -191,13 +199,18 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
         record(job, before, decision);
         Observation rejected = new Observation.Rejected(e.getCode(), Redactor.redact(e.getMessage()));
         before = decision.status();
-        decision = decider.decide(ref, resolved, before, pods.withAttempt(rejected), now);
+        decision = decider.decide(ref, resolved, before, pods.withAttempt(rejected), now, shortage);
         writeStatus(written, decision, context);
       }
     }
     record(job, before, decision);
     updateGauges(job, resolved, decision.status());
     return UpdateControl.<FeatureJob>noUpdate().rescheduleAfter(decision.requeueAfter());
+  }
+
+  private static Map<String, String> executorNodeSelector(FeatureJob job) {
+    return job.getSpec() == null || job.getSpec().spark == null || job.getSpec().spark.executor == null ? null
+        : job.getSpec().spark.executor.nodeSelector;
   }
 
   /**
