@@ -23,7 +23,8 @@ public final class Policies {
   public static final Policy OPERATOR_DEFAULTS = new Policy("operator-defaults",
       "this operator's defaults: 1m x2 up to 1h +/-10%, alert at 3, park at 10, on-demand after 2 spot "
           + "failures or when a retry would breach the SLO, memory x1.5 up to 16g (given back after 168h), "
-          + "schedulingTimeout 10m, spot/capacity failures count only when the SLO is at risk, a fix retries at once",
+          + "schedulingTimeout 10m, on-demand at once while the pool is short and the SLO cannot wait, "
+          + "spot/capacity failures count only when the SLO is at risk, a fix retries at once",
       spec -> { }, false, null, true);
 
   public static final Policy EAGER = new Policy("eager-cap3",
@@ -72,11 +73,29 @@ public final class Policies {
         spec.retryPolicy.countInfrastructureFailuresWhileFresh = true;
         spec.memoryEscalation = new MemoryEscalation();
         spec.memoryEscalation.keepFor = "0s";
+        poolBlind(spec);
       }, false, null, false);
+
+  /** The defaults without capacity awareness: a shortage on the pool changes nothing for the other jobs there. */
+  public static final Policy OPERATOR_POOL_BLIND = new Policy("operator-pool-blind",
+      "the operator's defaults without capacity awareness (shortageSchedulingTimeout 0s, whenPoolShort false)",
+      spec -> poolBlind(spec), false, null, true);
+
+  /** The defaults with a shorter scheduling timeout on a short pool (the fallback for jobs at risk comes sooner). */
+  public static final Policy OPERATOR_POOL_TIMEOUT_3M = new Policy("operator-pool-timeout-3m",
+      "the operator's defaults with shortageSchedulingTimeout 3m (pending spot pods on a short pool fail after 3m)",
+      spec -> capacity(spec).shortageSchedulingTimeout = "3m", false, null, true);
 
   /** The defaults with the chart's watchReferences on: a rotated Secret retries without an unblock. */
   public static final Policy OPERATOR_WATCH_REFERENCES = new Policy("operator-watch-references",
       "the operator's defaults with watchReferences: true", spec -> { }, false, null, true, true);
+
+  /** What-if variants of the defaults, to choose memoryEscalation.keepFor (spikes last 12h median). */
+  public static final Policy OPERATOR_KEEP_24H = keepFor("24h");
+  public static final Policy OPERATOR_KEEP_48H = keepFor("48h");
+  public static final Policy OPERATOR_KEEP_12H = keepFor("12h");
+  public static final Policy OPERATOR_KEEP_6H = keepFor("6h");
+  public static final Policy OPERATOR_KEEP_2H = keepFor("2h");
 
   /** What-if variant of the defaults, to judge maxBackoff (not part of the default comparison). */
   public static final Policy OPERATOR_BACKOFF_15M = new Policy("operator-backoff-15m",
@@ -110,10 +129,20 @@ public final class Policies {
 
   public static final List<Policy> ALL = List.of(OPERATOR_DEFAULTS, EAGER, KUBERNETES_JOB, KUBEFLOW_SPARK, FLYTE);
   public static final List<Policy> VARIANTS =
-      List.of(OPERATOR_PREVIOUS, OPERATOR_WATCH_REFERENCES, OPERATOR_BACKOFF_15M, OPERATOR_INFRA_UNCOUNTED, SPOT_ONLY, SPOT_ONLY_INFRA_UNCOUNTED);
+      List.of(OPERATOR_PREVIOUS, OPERATOR_WATCH_REFERENCES, OPERATOR_POOL_BLIND, OPERATOR_POOL_TIMEOUT_3M, OPERATOR_KEEP_2H, OPERATOR_KEEP_6H, OPERATOR_KEEP_12H, OPERATOR_KEEP_24H,
+          OPERATOR_KEEP_48H,
+          OPERATOR_BACKOFF_15M, OPERATOR_INFRA_UNCOUNTED, SPOT_ONLY, SPOT_ONLY_INFRA_UNCOUNTED);
 
   public static Optional<Policy> named(String name) {
     return java.util.stream.Stream.concat(ALL.stream(), VARIANTS.stream()).filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  private static Policy keepFor(String keepFor) {
+    return new Policy("operator-keep-" + keepFor, "the operator's defaults with memoryEscalation.keepFor " + keepFor,
+        spec -> {
+          spec.memoryEscalation = new MemoryEscalation();
+          spec.memoryEscalation.keepFor = keepFor;
+        }, false, null, true);
   }
 
   private static void retry(FeatureJobSpec spec, String initial, double multiplier, String max, int alertAfter, int cap) {
@@ -128,8 +157,7 @@ public final class Policies {
   }
 
   private static void noRemediation(FeatureJobSpec spec) {
-    spec.capacity = spec.capacity == null ? new CapacitySpec() : spec.capacity;
-    spec.capacity.onDemandFallback = new OnDemandFallback();
+    poolBlind(spec);
     spec.capacity.onDemandFallback.afterInfrastructureFailures = 0;
     spec.capacity.onDemandFallback.whenStale = false;
     spec.memoryEscalation = new MemoryEscalation();
@@ -138,9 +166,23 @@ public final class Policies {
 
   private static void spotOnly(FeatureJobSpec spec) {
     spec.capacity = new CapacitySpec();
-    spec.capacity.onDemandFallback = new OnDemandFallback();
+    poolBlind(spec);
     spec.capacity.onDemandFallback.afterInfrastructureFailures = 0;
     spec.capacity.onDemandFallback.whenStale = false;
+  }
+
+  private static CapacitySpec capacity(FeatureJobSpec spec) {
+    spec.capacity = spec.capacity == null ? new CapacitySpec() : spec.capacity;
+    return spec.capacity;
+  }
+
+  /** No capacity awareness: the peers do not have it, and neither did the operator before it. */
+  private static void poolBlind(FeatureJobSpec spec) {
+    capacity(spec).shortageSchedulingTimeout = "0s";
+    if (spec.capacity.onDemandFallback == null) {
+      spec.capacity.onDemandFallback = new OnDemandFallback();
+    }
+    spec.capacity.onDemandFallback.whenPoolShort = false;
   }
 
   private static void waitForCapacity(FeatureJobSpec spec) {

@@ -10,11 +10,13 @@ import io.featurejob.operator.api.SparkMemory;
 import io.featurejob.operator.api.SparkSpec;
 import io.featurejob.operator.api.Times;
 import io.featurejob.operator.events.EventReason;
+import io.featurejob.operator.observe.JobPods;
 import io.featurejob.operator.observe.Observation;
 import io.featurejob.operator.policy.Conditions;
 import io.featurejob.operator.policy.Decider;
 import io.featurejob.operator.policy.Decision;
 import io.featurejob.operator.policy.JobRef;
+import io.featurejob.operator.policy.PoolShortages;
 import io.featurejob.operator.policy.ResolvedSpec;
 import io.featurejob.operator.policy.SpecResolver;
 import io.featurejob.operator.spark.PodNames;
@@ -57,6 +59,8 @@ public final class Simulation {
   private final Consumer<Step> listener;
 
   private final Decider decider = new Decider(PodNames::driverPod);
+  /** As in the operator process: shortages seen on a pool inform the other jobs there (whether they act is the spec's). */
+  private final PoolShortages shortages = new PoolShortages();
   private final CauseBook causes;
   private final FateModel fates;
   private final Tally tally;
@@ -248,7 +252,10 @@ public final class Simulation {
     Observation observation = s.status.currentAttempt == null || fate == null
         || !fate.podName().equals(s.status.currentAttempt.podName) ? new Observation.NoPod() : fate.observe(t);
     FeatureJobStatus before = s.status;
-    Decision d = decider.decide(s.ref, s.resolved, before, observation, Instant.ofEpochMilli(t));
+    Instant now = Instant.ofEpochMilli(t);
+    String pool = "pool-" + s.job.pool();
+    Decision d = decider.decide(s.ref, s.resolved, before, JobPods.of(observation), now, shortages.shortage(pool, now));
+    shortages.observe(pool, d.finished(), now);
     tally.decisions++;
     s.lastDecisionAt = t;
     if (StatusChange.changed(before, d.status())) {
