@@ -157,6 +157,37 @@ class SimulationTest {
     assertTrue(defaults.result.value(Figure.PENDING_POD_SECONDS) > 0, "blocked executors waited");
   }
 
+  /**
+   * Two jobs on pool 0 during a shortage: the hourly one's capacity failures mark the pool short, and the
+   * 15-minute one (SLO 30m: stale 15m after each launch, before two 10m timeouts could move it) then
+   * starts on on-demand at once instead of failing first. The hourly job (SLO 2h) stays on spot.
+   */
+  @Test
+  void aShortageSeenOnThePoolMovesOnlyTheJobsThatCannotWait() {
+    FleetJob quarterHourly = new FleetJob(1, "clicks", "2-59/15 * * * *", Duration.ofMinutes(15),
+        io.featurejob.operator.api.Importance.Low, 2, 0, Duration.ofMinutes(4));
+    World w = new World(Scenarios.QUIET, 7, 2, List.of(new Shortage(0, at(Duration.ofHours(2)), at(Duration.ofHours(5)), 1.0)),
+        List.of());
+    Scenarios.Trace aware = Scenarios.run(Policies.OPERATOR_DEFAULTS, List.of(HOURLY, quarterHourly), w, Duration.ofDays(1), false);
+    Scenarios.Trace blind = Scenarios.run(Policies.OPERATOR_POOL_BLIND, List.of(HOURLY, quarterHourly), w, Duration.ofDays(1), false);
+
+    List<Simulation.Step> poolFallbacks = aware.withEvent(EventReason.CapacityFallback).stream()
+        .filter(s -> s.decision().events().stream().anyMatch(e -> e.message().contains("capacity shortage on pool pool-0")))
+        .toList();
+    assertTrue(poolFallbacks.size() > 0, "the short pool moved a job at risk to on-demand");
+    assertTrue(poolFallbacks.stream().allMatch(s -> s.job().index() == 1), "only the job that could not wait");
+    assertEquals(0, blind.withEvent(EventReason.CapacityFallback).stream()
+        .filter(s -> s.decision().events().stream().anyMatch(e -> e.message().contains("capacity shortage"))).count());
+    long failedAware = failures(aware, 1);
+    long failedBlind = failures(blind, 1);
+    assertTrue(failedAware < failedBlind, "fewer failed attempts of the 15-minute job: " + failedAware + " vs " + failedBlind);
+    assertTrue(aware.result.value(Figure.BREACH_LOW) <= blind.result.value(Figure.BREACH_LOW));
+  }
+
+  private static long failures(Scenarios.Trace t, int job) {
+    return t.withEvent(EventReason.RunFailed).stream().filter(s -> s.job().index() == job).count();
+  }
+
   @Test
   void waitingPoliciesDoNotFailInAShortageButGoStale() {
     World w = world(List.of(new Shortage(0, at(Duration.ofHours(2)), at(Duration.ofHours(7)), 1.0)), List.of());
