@@ -15,8 +15,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The decision core: {@code (job, spec, status, pods, now) -> decision}. Pure: no client, no clock, no
- * randomness, so the reconciler, the table tests and the simulator run the same code.
+ * The decision core: {@code (job, spec, status, pods, now, pool shortage) -> decision}. Pure: no client, no
+ * clock, no randomness, so the reconciler, the table tests and the simulator run the same code. The one
+ * input shared between jobs, a shortage seen on the job's spot pool, is passed in ({@link PoolShortages}).
  *
  * <p>Order of concerns, each in its own part: validate; adopt an orphan and record what was seen; settle
  * the attempt in flight ({@link AttemptSettling}) and account for it ({@link History},
