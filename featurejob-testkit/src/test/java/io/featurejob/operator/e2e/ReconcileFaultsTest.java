@@ -135,15 +135,34 @@ class ReconcileFaultsTest {
 
   @Test
   void quotaRejectionsOfThePodAreRetriedNotCountedAsConfigErrors() {
-    h = E2eHarness.start(faults);
-    String job = "quota";
-    h.kubelet.script(job, DriverScript.always(DriverBehaviour.succeedAfter(Duration.ofMillis(500))));
     // More rejections in a row than JOSDK's default retry allows (5), so a limited retry would give up.
-    faults.fail("POST", PODS, 7, 403, "Forbidden", QUOTA_EXCEEDED);
+    runsOnceAfter("quota", () -> faults.fail("POST", PODS, 7, 403, "Forbidden", QUOTA_EXCEEDED), 7);
+  }
+
+  @Test
+  void throttledPodCreatesAreRetriedNotCountedAsFailures() {
+    runsOnceAfter("throttled", () -> faults.failPlain("POST", PODS, 3, 429, ApiFaults.TOO_MANY_REQUESTS), 3);
+  }
+
+  /** 500s outlast JOSDK's default retries (5): the old 10 h max-reconciliation interval would stall the job. */
+  @Test
+  void moreServerErrorsOnThePodCreateThanJosdksDefaultRetriesDoNotStallTheJob() {
+    runsOnceAfter("etcd-errors", () -> faults.fail("POST", PODS, 7, 500, "InternalError", ApiFaults.LEADER_CHANGED), 7);
+  }
+
+  /**
+   * Arms {@code injected} transient answers to the driver's create, creates {@code job}: its first attempt
+   * runs once they are spent, and nothing is counted as failed.
+   */
+  private void runsOnceAfter(String job, Runnable arm, int injected) {
+    h = E2eHarness.start(faults);
+    h.kubelet.script(job, DriverScript.always(DriverBehaviour.succeedAfter(Duration.ofMillis(500))));
+    arm.run();
     h.create(TestJobs.job(job, "1s", "5s", 3, 10));
 
-    FeatureJobStatus done = h.awaitStatus(job, "the run succeeded once quota was free", s -> s.lastSuccessTime != null);
-    assertEquals(7, faults.injected());
+    FeatureJobStatus done = h.awaitStatus(job, "the run succeeded once the create went through",
+        s -> s.lastSuccessTime != null);
+    assertEquals(injected, faults.injected());
     assertEquals(1, done.history.size(), () -> describe(done.history));
     assertEquals(1, done.history.get(0).attempt, "no attempt was counted as failed");
     assertEquals(0, h.eventCount(job, EventReason.RunFailed));
