@@ -1,7 +1,6 @@
 package io.featurejob.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.featurejob.operator.classify.ClassifyCommand;
 import io.featurejob.operator.classify.RuleLoader.InvalidRulesException;
 import io.featurejob.operator.classify.SafeText;
@@ -61,7 +60,7 @@ public final class Main {
       System.exit(EXIT_BAD_CONFIG);
       return;
     }
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = FeatureJobOperator.client(config);
     FeatureJobOperator operator;
     try {
       operator = FeatureJobOperator.start(client, config, Clock.systemUTC(), true);

@@ -25,6 +25,8 @@ final class DriverPods {
   private final CapacityProfile profile;
   private final boolean restrictedSecurityContext;
   private final TemplateWrites templates;
+  /** With leader election: check before each launch that no successor wrote the job since (see launch). */
+  private final boolean fenced;
   // Per job uid, the driver pod this process created last: the fact "it was created" before the status
   // records its uid (see FeatureJobReconciler#withCreatedPodUid).
   private final Map<String, Launched> launched = new ConcurrentHashMap<>();
@@ -32,11 +34,12 @@ final class DriverPods {
   private record Launched(String podName, String podUid) {}
 
   DriverPods(KubernetesClient client, CapacityProfile profile, boolean restrictedSecurityContext,
-      TemplateWrites templates) {
+      TemplateWrites templates, boolean fenced) {
     this.client = client;
     this.profile = profile;
     this.restrictedSecurityContext = restrictedSecurityContext;
     this.templates = templates;
+    this.fenced = fenced;
   }
 
   /** What {@link #launch} did. */
@@ -56,24 +59,27 @@ final class DriverPods {
   }
 
   /**
-   * Writes the executor template ConfigMap when its content changed ({@link TemplateWrites}), then the
-   * driver pod, unless the job's resourceVersion on the API server is no longer {@code writtenVersion}
-   * (the status write that recorded this attempt). That check is the fence for a leader frozen between
-   * its status write and this create: its successor's first write makes the create a no-op. A freeze
-   * between the check and the create remains; the successor's next pass deletes such a pod
-   * ({@code PodCleanup}: a running driver that is not the attempt).
+   * Unless the job's resourceVersion on the API server is no longer {@code writtenVersion} (the status write
+   * that recorded this attempt), writes the executor template ConfigMap when its content changed
+   * ({@link TemplateWrites}), then the driver pod. That check is the fence for a leader frozen between its
+   * status write and these writes: its successor's first write makes them no-ops. A freeze between the
+   * check and the writes remains; the successor's next pass deletes such a pod ({@code PodCleanup}: a
+   * running driver that is not the attempt), and a template it overwrote is written again within
+   * {@link TemplateWrites#REFRESH}.
+   *
+   * <p>Only with leader election (one GET per launch): without it the chart runs one replica with the
+   * Recreate strategy, so there is no other writer to fence against.
    */
   Launch launch(FeatureJob job, ResolvedSpec spec, LaunchPlan plan, String writtenVersion) {
     String namespace = job.getMetadata().getNamespace();
-    ConfigMap template = ExecutorPodTemplate.configMap(job, plan, profile, restrictedSecurityContext);
-    templates.ensure(job.getMetadata().getUid(), template);
-    FeatureJob current = client.resources(FeatureJob.class).inNamespace(namespace)
-        .withName(job.getMetadata().getName()).get(); // the API server's, not the informer cache's
-    if (current == null || !writtenVersion.equals(current.getMetadata().getResourceVersion())) {
+    if (fenced && supersededSince(job, writtenVersion)) {
       LOG.info("{}/{} changed since attempt {} was recorded: {} not created", namespace, job.getMetadata().getName(),
           plan.attempt(), plan.podName());
       return Launch.SUPERSEDED;
     }
+    // after the fence: a frozen leader's older spec must not overwrite the successor's template either
+    ConfigMap template = ExecutorPodTemplate.configMap(job, plan, profile, restrictedSecurityContext);
+    templates.ensure(job.getMetadata().getUid(), template);
     Pod driver = DriverPodBuilder.build(job, spec, plan, profile, restrictedSecurityContext);
     try {
       Pod created = client.pods().inNamespace(namespace).resource(driver).create();
@@ -86,6 +92,13 @@ final class DriverPods {
       LOG.info("driver pod {}/{} already exists", namespace, plan.podName());
       return Launch.NAME_TAKEN;
     }
+  }
+
+  /** Whether the job on the API server (not the informer cache) is no longer at {@code writtenVersion}. */
+  private boolean supersededSince(FeatureJob job, String writtenVersion) {
+    FeatureJob current = client.resources(FeatureJob.class).inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName()).get();
+    return current == null || !writtenVersion.equals(current.getMetadata().getResourceVersion());
   }
 
   /** The uid of pod {@code podName} if this process created it for the job, else null. */

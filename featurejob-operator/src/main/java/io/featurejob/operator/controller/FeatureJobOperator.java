@@ -1,6 +1,7 @@
 package io.featurejob.operator.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.featurejob.operator.classify.Classifier;
 import io.featurejob.operator.classify.RuleLoader;
 import io.featurejob.operator.config.OperatorConfig;
@@ -89,7 +90,8 @@ public final class FeatureJobOperator implements AutoCloseable {
         config.leaseName(), exitOnInformerStop) : null;
     EventRecorder events = new EventRecorder(client, clock, metrics.registry());
     FeatureJobReconciler reconciler = new FeatureJobReconciler(clock, resolver, classifier,
-        new DriverPods(client, profile, config.restrictedSecurityContext(), new TemplateWrites(client, clock)),
+        new DriverPods(client, profile, config.restrictedSecurityContext(), new TemplateWrites(client, clock),
+            config.leaderElection()),
         events, metrics, config.watchReferences(), shard);
 
     Operator operator = new Operator(o -> {
@@ -146,6 +148,19 @@ public final class FeatureJobOperator implements AutoCloseable {
     LOG.info("featurejob-operator started{}; metrics on {}:{}", shard.all() ? "" : " as " + shard,
         config.metricsBindAddress(), server.port());
     return new FeatureJobOperator(operator, server, metrics, leadership, events);
+  }
+
+  /**
+   * The production client: with leader election, every request first passes a {@link FreezeGuard}, which
+   * halts a process frozen past its Lease before it writes anything (tests build their own clients).
+   */
+  public static KubernetesClient client(OperatorConfig config) {
+    KubernetesClientBuilder builder = new KubernetesClientBuilder();
+    if (config.leaderElection()) {
+      FreezeGuard guard = FreezeGuard.halting();
+      builder.withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("freeze-guard", guard));
+    }
+    return builder.build();
   }
 
   /**
@@ -228,7 +243,10 @@ public final class FeatureJobOperator implements AutoCloseable {
             }
             LOG.error("lost the Lease {}/{} without being stopped", namespace, leaseName);
             if (exitOnLoss) {
-              System.exit(1);
+              // halt, not exit: another replica leads, so nothing more may be written (no shutdown hook
+              // flushing events); and fabric8 calls this holding the elector's lock, which the hook's stop of
+              // the elector waits for: System.exit here deadlocked (a replica that never exited, in chaos).
+              Runtime.getRuntime().halt(1);
             }
           },
           leader -> LOG.info("leader is {}", leader));

@@ -139,6 +139,13 @@ final class OperatorProcess implements AutoCloseable {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** A thread dump (jcmd Thread.print), for a process that did not do what it should: where it is stuck. */
+  String threadDump() {
+    ClusterHarness.Result result = ClusterHarness.run(List.of("jcmd", Long.toString(pid()), "Thread.print"), null,
+        Duration.ofSeconds(30));
+    return result.output();
+  }
+
   int exitCode() {
     return process.exitValue();
   }

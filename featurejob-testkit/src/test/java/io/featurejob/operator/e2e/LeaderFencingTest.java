@@ -64,7 +64,10 @@ class LeaderFencingTest {
     }
   }
 
-  /** Frozen right after the write: the thawed leader must see the job moved on and create nothing. */
+  /**
+   * Frozen right after the write: the thawed leader must see the job moved on and write nothing (no pod, no
+   * executor template).
+   */
   @Test
   void aLeaderFrozenAfterItsStatusWriteCreatesNoPodOnceItsSuccessorMovedOn() throws Exception {
     String job = "fenced";
@@ -74,6 +77,9 @@ class LeaderFencingTest {
     thawAndStopTheOldLeader(freeze);
 
     nothingCountedForAStalePodOver(job, attemptOne, 1, Duration.ofSeconds(3));
+    // the fence comes before the executor template too: an older spec must not overwrite the successor's
+    assertEquals(List.of(), freeze.writesAfterRelease().stream()
+        .filter(w -> w.contains("/configmaps") || w.contains("/pods")).toList(), "the thawed leader's writes");
   }
 
   /**
@@ -111,8 +117,11 @@ class LeaderFencingTest {
     h.kubelet.script(job, DriverScript.sequence(new DriverBehaviour.ImagePullBackOff(),
         new DriverBehaviour.RunForever()));
     oldLeaderClient = freeze.client(h.api.client().getConfiguration());
+    // With leader election, as only then is there a successor to fence against (the Lease is free: it leads)
     oldLeader = FeatureJobOperator.start(oldLeaderClient, OperatorConfig.load(Map.of(
-        "FEATUREJOB_METRICS_BIND_ADDRESS", "127.0.0.1", "FEATUREJOB_METRICS_PORT", "0")), h.clock, false);
+        "FEATUREJOB_METRICS_BIND_ADDRESS", "127.0.0.1", "FEATUREJOB_METRICS_PORT", "0",
+        "FEATUREJOB_LEADER_ELECTION", "true", "FEATUREJOB_LEADER_ELECTION_NAMESPACE", E2eHarness.NAMESPACE)),
+        h.clock, false);
     h.create(TestJobs.job(job, "1s", "5s", 3, 10));
 
     String frozenBefore = freeze.awaitFrozen(E2eHarness.TIMEOUT);

@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,6 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * its own (the next one, or its pod create) until {@link #release()}. Fabric8 runs interceptors on the
  * calling thread, so only that reconcile waits; the rest of the client keeps going (a frozen process would
  * also stop its informers, which changes nothing for a successor that has taken over).
+ *
+ * <p>The frozen operator runs with leader election (the fence is on only then), so its client also answers
+ * the one request of JOSDK's the CRUD server cannot: the Lease access review (422 "metadata is required",
+ * LeaderElectionTest), with what an API server answers for the chart's RBAC.
  */
 public final class LeaderFreeze {
   /** Where the thread stops after its status write. */
@@ -33,6 +40,7 @@ public final class LeaderFreeze {
   private final CountDownLatch frozen = new CountDownLatch(1);
   private final CountDownLatch released = new CountDownLatch(1);
   private volatile String frozenBefore;
+  private final List<String> writesAfterRelease = new CopyOnWriteArrayList<>();
 
   public LeaderFreeze(Point point) {
     this.point = point;
@@ -57,9 +65,24 @@ public final class LeaderFreeze {
     released.countDown();
   }
 
+  /**
+   * Every write (not GET) this client sent from {@link #release()} on, the thawed request included, as
+   * "POST /api/v1/namespaces/.../configmaps": what a leader that lost its Lease while frozen still changed.
+   */
+  public List<String> writesAfterRelease() {
+    return List.copyOf(writesAfterRelease);
+  }
+
   private final class Freeze implements Interceptor {
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+      if ("POST".equals(request.method()) && request.uri().getPath().endsWith("/selfsubjectrulesreviews")) {
+        ((HttpRequest.Builder) builder).post("application/json", LEASE_ACCESS.replace("NAME", UUID.randomUUID().toString()));
+        return;
+      }
+      if (released.getCount() == 0 && !"GET".equals(request.method())) {
+        writesAfterRelease.add(request.method() + " " + request.uri().getPath());
+      }
       if (wroteStatus.get() && (point == Point.NEXT_REQUEST || isPodCreate(request))) {
         wroteStatus.set(false);
         frozenBefore = request.method() + " " + request.uri().getPath();
@@ -68,6 +91,9 @@ public final class LeaderFreeze {
           released.await();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+        }
+        if (!"GET".equals(request.method())) {
+          writesAfterRelease.add(frozenBefore);
         }
         return;
       }
@@ -78,6 +104,11 @@ public final class LeaderFreeze {
       }
     }
   }
+
+  private static final String LEASE_ACCESS = """
+      {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectRulesReview", "metadata": {"name": "NAME"},
+       "spec": {}, "status": {"incomplete": false, "resourceRules": [{"apiGroups": ["coordination.k8s.io"],
+       "resources": ["leases"], "verbs": ["get", "create", "patch", "update"]}]}}""";
 
   private static boolean isPodCreate(HttpRequest request) {
     return "POST".equals(request.method()) && request.uri().getPath().endsWith("/pods");
