@@ -56,7 +56,8 @@ spark-corpus:
 ## The spot-shortage storm on the local control plane (no node), the operator then the Kubernetes Job
 ## controller on the same API server: requests per attempt by verb and resource, cold start, retry
 ## lateness, failure-to-status, memory; prints a table with ratios and writes target/bench.txt.
-## BENCH_JOBS=200 BENCH_SECONDS=120 BENCH_WARMUP=60 BENCH_HEAP=384m by default. See docs/testing.md "Scale".
+## BENCH_JOBS=200 BENCH_SECONDS=120 BENCH_WARMUP=60 BENCH_HEAP=384m by default; BENCH_SHARDS and BENCH_THREADS
+## (e.g. "4,16") add runs side by side, with their CPU. See docs/testing.md "Scale".
 bench:
 	hack/bench.sh
 

@@ -86,6 +86,15 @@ class StormBench {
   /** Operator shard counts to run one after the other, e.g. "1,2,3"; the first one is compared with the Job controller. */
   static final List<Integer> SHARDS = Arrays.stream(System.getProperty("bench.shards", "1").split(","))
       .map(String::trim).map(Integer::valueOf).toList();
+  /**
+   * Reconcile threads per operator to run one after the other, e.g. "4,16" (the operator's default is 4):
+   * with the CPU columns, whether the operator's threads or the API server limit the storm.
+   */
+  static final List<Integer> THREADS = Arrays.stream(System.getProperty("bench.threads", "4").split(","))
+      .map(String::trim).map(Integer::valueOf).toList();
+  /** kube-apiserver's and etcd's PIDs (hack/bench.sh): their CPU in the measured window. */
+  static final String APISERVER_PID = System.getProperty("bench.apiserverPid", "");
+  static final String ETCD_PID = System.getProperty("bench.etcdPid", "");
   /** One status write per launch or failure; a little slack for conflicts and repeated deletes. */
   static final double MAX_STATUS_PER_DECISION = 1.1;
   static final Duration SCHEDULING_TIMEOUT = Duration.ofSeconds(10);
@@ -110,6 +119,11 @@ class StormBench {
     String loadStart = "";
     String loadEnd = "";
     int shards = 1;
+    int threads = 4;
+    /** CPU seconds in the measured window: this JVM (operator and bench), kube-apiserver, etcd; -1 unknown. */
+    double cpuSelf = -1;
+    double cpuApiserver = -1;
+    double cpuEtcd = -1;
 
     long total(Map<String, Long> requests) {
       return requests.values().stream().mapToLong(Long::longValue).sum();
@@ -126,13 +140,15 @@ class StormBench {
     try (KubernetesClient admin = new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build()) {
       List<Figures> runs = new ArrayList<>();
       for (int shards : SHARDS) {
-        runs.add(operatorRun(admin, shards));
-        System.out.print(shardTable(runs)); // so far: a later run that fails does not lose this one
+        for (int threads : THREADS) {
+          runs.add(operatorRun(admin, shards, threads));
+          System.out.print(shardTable(runs)); // so far: a later run that fails does not lose this one
+        }
       }
       Figures operator = runs.get(0);
       Path audit = AUDIT.isEmpty() ? null : Path.of(AUDIT);
       Figures jobs = audit != null && Files.exists(audit) ? jobControllerRun(admin, audit) : null;
-      String table = table(operator, jobs) + (runs.size() > 1 ? shardTable(runs) : "");
+      String table = table(operator, jobs) + shardTable(runs);
       System.out.println(table);
       Files.createDirectories(Path.of("target"));
       Files.writeString(Path.of("target", "bench.txt"), table);
@@ -185,9 +201,10 @@ class StormBench {
    * The storm handled by {@code shards} operators (FEATUREJOB_SHARD_COUNT), all in this JVM on one counting
    * client: requests are their sum, memory the JVM's (so it does not show what one shard's pod would need).
    */
-  Figures operatorRun(KubernetesClient admin, int shards) throws Exception {
+  Figures operatorRun(KubernetesClient admin, int shards, int threads) throws Exception {
     Figures f = new Figures();
     f.shards = shards;
+    f.threads = threads;
     String namespace = "bench-op-" + UUID.randomUUID().toString().substring(0, 5);
     prepareNamespace(admin, namespace);
     Map<String, Instant> created = new ConcurrentHashMap<>();
@@ -252,6 +269,7 @@ class StormBench {
     env.put("FEATUREJOB_WATCH_NAMESPACES", namespace);
     env.put("FEATUREJOB_LEADER_ELECTION", "false");
     env.put("FEATUREJOB_SHARD_COUNT", Integer.toString(shards));
+    env.put("FEATUREJOB_RECONCILE_THREADS", Integer.toString(threads));
     List<FeatureJobOperator> operators = new ArrayList<>();
     try {
       for (int i = 0; i < shards; i++) {
@@ -265,8 +283,12 @@ class StormBench {
       Thread.sleep(Duration.ofSeconds(WARMUP).toMillis());
       measuring[0] = true;
       Map<String, Long> atStart = counter.snapshot();
+      double[] cpuAtStart = {cpuSeconds("self"), cpuSeconds(APISERVER_PID), cpuSeconds(ETCD_PID)};
       Thread.sleep(Duration.ofSeconds(SECONDS).toMillis());
       measuring[0] = false;
+      f.cpuSelf = cpuSeconds("self") - cpuAtStart[0];
+      f.cpuApiserver = APISERVER_PID.isEmpty() ? -1 : cpuSeconds(APISERVER_PID) - cpuAtStart[1];
+      f.cpuEtcd = ETCD_PID.isEmpty() ? -1 : cpuSeconds(ETCD_PID) - cpuAtStart[2];
       f.whole = counter.snapshot();
       f.steady = minus(f.whole, atStart);
       f.attempts = f.steady.getOrDefault("POST pods", 0L);
@@ -408,15 +430,17 @@ class StormBench {
 
   /** One row per shard count: the same storm, the same API server, one after the other. */
   static String shardTable(List<Figures> runs) {
-    StringBuilder out = new StringBuilder(String.format("%nshards: %d jobs each run, all shards in this JVM%n", JOBS));
-    out.append("| shards | attempts | API requests per attempt | cold start (all first pods) | cold start p50 / p99"
-        + " | retry lateness p50 / p99 | failure to status p50 / p99 | heap after GC / RSS growth | load average |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|\n");
+    StringBuilder out = new StringBuilder(String.format("%nruns: %d jobs each, all shards in this JVM; CPU in the"
+        + " measured window as cores busy (CPU seconds / %d s)%n", JOBS, SECONDS));
+    out.append("| shards | reconcile threads | attempts | API requests per attempt | cold start (all first pods)"
+        + " | cold start p50 / p99 | retry lateness p50 / p99 | failure to status p50 / p99"
+        + " | CPU: bench JVM / kube-apiserver / etcd | heap after GC / RSS growth | load average |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Figures f : runs) {
-      out.append(String.format("| %d | %d | %s | %s | %s | %s | %s | %d MiB / %d MiB | %s -> %s |%n", f.shards,
-          f.attempts, fmt(per(f.total(f.steady), f.attempts)), coldText(f), f.coldStart.p50p99(),
-          f.retryLateness.p50p99(), f.failureToStatus.p50p99(), f.heapDelta >> 20, f.rssDelta >> 20, f.loadStart,
-          f.loadEnd));
+      out.append(String.format("| %d | %d | %d | %s | %s | %s | %s | %s | %s / %s / %s | %d MiB / %d MiB | %s -> %s |%n",
+          f.shards, f.threads, f.attempts, fmt(per(f.total(f.steady), f.attempts)), coldText(f), f.coldStart.p50p99(),
+          f.retryLateness.p50p99(), f.failureToStatus.p50p99(), cores(f.cpuSelf), cores(f.cpuApiserver),
+          cores(f.cpuEtcd), f.heapDelta >> 20, f.rssDelta >> 20, f.loadStart, f.loadEnd));
     }
     return out.toString();
   }
@@ -543,6 +567,21 @@ class StormBench {
   }
 
   /** VmRSS of /proc/{pid} ("self" for this JVM), -1 when unknown. */
+  static String cores(double cpuSeconds) {
+    return cpuSeconds < 0 ? "n/a" : String.format("%.2f", cpuSeconds / SECONDS);
+  }
+
+  /** User + system CPU seconds of process {@code pid} ("self": this JVM) from /proc; -1 when unknown. */
+  static double cpuSeconds(String pid) throws Exception {
+    if (pid == null || pid.isEmpty() || !Files.exists(Path.of("/proc", pid, "stat"))) {
+      return -1;
+    }
+    String stat = Files.readString(Path.of("/proc", pid, "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // after "pid (comm) "
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+    return ticks / 100.0; // USER_HZ: 100 on Linux
+  }
+
   static long rssBytes(String pid) throws Exception {
     if (pid == null || pid.isEmpty()) {
       return -1;
