@@ -9,7 +9,7 @@
 # template writes per job, more than 0.9 template writes per attempt in the measured window.
 #   BENCH_SHARDS (1): operator shard counts to run one after the other, e.g. "1,2,3" (a table of them
 #   follows; all shards run in the benchmark's JVM).
-#   BENCH_THREADS (4): reconcile threads per operator to run one after the other, e.g. "4,16"; the runs'
+#   BENCH_THREADS (16, the default): reconcile threads per operator to run one after the other, e.g. "4,16"; the runs'
 #   table shows the CPU of this JVM, kube-apiserver and etcd in each measured window.
 #   BENCH_HEAP (384m): the benchmark JVM's heap, the chart's default (75% of its 512Mi memory limit).
 # Table: stdout and target/bench.txt.
@@ -33,7 +33,7 @@ mvn -B --no-transfer-progress -pl featurejob-testkit -am test -DargLine="-Xmx${B
   -Dgroups=bench -Dfeaturejob.excludedGroups=none \
   -Dtest=StormBench -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.jobs="${BENCH_JOBS:-200}" -Dbench.seconds="${BENCH_SECONDS:-120}" -Dbench.warmup="${BENCH_WARMUP:-60}" \
-  -Dbench.shards="${BENCH_SHARDS:-1}" -Dbench.threads="${BENCH_THREADS:-4}" \
+  -Dbench.shards="${BENCH_SHARDS:-1}" -Dbench.threads="${BENCH_THREADS:-16}" \
   -Dbench.apiserverPid="$(cat "$STATE/pids/kube-apiserver")" -Dbench.etcdPid="$(cat "$STATE/pids/etcd" 2>/dev/null || true)" \
   -Dbench.audit="$STATE/logs/audit.log" -Dbench.kcmPid="$(cat "$STATE/pids/kube-controller-manager" 2>/dev/null || true)"
 cat target/bench.txt

@@ -115,8 +115,8 @@ public final class OperatorConfig {
       "FeatureJob label keys copied into featurejob_info (names sanitized to snake_case), comma-separated.",
       ValueParsers.commaList(ValueParsers::labelKey));
   public static final ConfigOption<Integer> RECONCILE_THREADS = ConfigOption.of(
-      "reconcileThreads", "4",
-      "Reconciler worker threads.",
+      "reconcileThreads", "16",
+      "Reconciler worker threads. A reconcile mostly waits on the API server: in make bench's 1,000-job storm 16 threads halved retry lateness against 4, for the same requests and API server CPU.",
       ValueParsers.intBetween(1, 256));
   public static final ConfigOption<Duration> DEFAULT_INITIAL_BACKOFF = ConfigOption.of(
       "defaultInitialBackoff", Defaults.INITIAL_BACKOFF,

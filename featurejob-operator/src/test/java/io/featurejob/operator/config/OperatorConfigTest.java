@@ -38,7 +38,7 @@ class OperatorConfigTest {
     assertEquals("featurejob-operator-lease", c.leaderElectionLeaseName());
     assertTrue(c.restrictedSecurityContext());
     assertEquals(List.of("team", "owner"), c.metricsOwnerLabels());
-    assertEquals(4, c.reconcileThreads());
+    assertEquals(16, c.reconcileThreads());
     assertEquals(Duration.ofMinutes(1), c.defaultInitialBackoff());
     assertEquals(2.0, c.defaultBackoffMultiplier());
     assertEquals(Duration.ofHours(1), c.defaultMaxBackoff());

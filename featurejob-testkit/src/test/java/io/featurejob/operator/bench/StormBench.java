@@ -87,10 +87,10 @@ class StormBench {
   static final List<Integer> SHARDS = Arrays.stream(System.getProperty("bench.shards", "1").split(","))
       .map(String::trim).map(Integer::valueOf).toList();
   /**
-   * Reconcile threads per operator to run one after the other, e.g. "4,16" (the operator's default is 4):
+   * Reconcile threads per operator to run one after the other, e.g. "4,16" (the operator's default is 16):
    * with the CPU columns, whether the operator's threads or the API server limit the storm.
    */
-  static final List<Integer> THREADS = Arrays.stream(System.getProperty("bench.threads", "4").split(","))
+  static final List<Integer> THREADS = Arrays.stream(System.getProperty("bench.threads", "16").split(","))
       .map(String::trim).map(Integer::valueOf).toList();
   /** kube-apiserver's and etcd's PIDs (hack/bench.sh): their CPU in the measured window. */
   static final String APISERVER_PID = System.getProperty("bench.apiserverPid", "");
