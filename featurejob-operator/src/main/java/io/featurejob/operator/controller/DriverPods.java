@@ -25,7 +25,7 @@ final class DriverPods {
   private final CapacityProfile profile;
   private final boolean restrictedSecurityContext;
   private final TemplateWrites templates;
-  /** With leader election: check before each launch that no successor wrote the job since (see launch). */
+  /** With leader election or shards: check before each launch that no other process wrote the job since. */
   private final boolean fenced;
   // Per job uid, the driver pod this process created last: the fact "it was created" before the status
   // records its uid (see FeatureJobReconciler#withCreatedPodUid).
@@ -67,8 +67,8 @@ final class DriverPods {
    * running driver that is not the attempt), and a template it overwrote is written again within
    * {@link TemplateWrites#REFRESH}.
    *
-   * <p>Only with leader election (one GET per launch): without it the chart runs one replica with the
-   * Recreate strategy, so there is no other writer to fence against.
+   * <p>Only with leader election or shards (one GET per launch): otherwise the chart runs one replica with
+   * the Recreate strategy, so there is no other writer to fence against.
    */
   Launch launch(FeatureJob job, ResolvedSpec spec, LaunchPlan plan, String writtenVersion) {
     String namespace = job.getMetadata().getNamespace();

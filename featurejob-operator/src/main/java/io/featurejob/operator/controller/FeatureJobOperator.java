@@ -90,8 +90,10 @@ public final class FeatureJobOperator implements AutoCloseable {
         config.leaseName(), exitOnInformerStop) : null;
     EventRecorder events = new EventRecorder(client, clock, metrics.registry());
     FeatureJobReconciler reconciler = new FeatureJobReconciler(clock, resolver, classifier,
+        // the launch fence where another process may write the same job: a leader's successor, or a
+        // shard that handled the job before a change of the shard count
         new DriverPods(client, profile, config.restrictedSecurityContext(), new TemplateWrites(client, clock),
-            config.leaderElection()),
+            config.leaderElection() || config.shardCount() > 1),
         events, metrics, config.watchReferences(), shard);
 
     Operator operator = new Operator(o -> {

@@ -77,7 +77,8 @@ public final class LeaderFreeze {
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
       if ("POST".equals(request.method()) && request.uri().getPath().endsWith("/selfsubjectrulesreviews")) {
-        ((HttpRequest.Builder) builder).post("application/json", LEASE_ACCESS.replace("NAME", UUID.randomUUID().toString()));
+        String review = LEASE_ACCESS.replace("NAME", UUID.randomUUID().toString()); // the CRUD server keeps each
+        ((HttpRequest.Builder) builder).post("application/json", review);
         return;
       }
       if (released.getCount() == 0 && !"GET".equals(request.method())) {
