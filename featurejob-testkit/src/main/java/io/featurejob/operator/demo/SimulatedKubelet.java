@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
  * finished with a zero grace period, as the kubelet confirms a deletion once its containers stopped.
  */
 public final class SimulatedKubelet implements AutoCloseable {
+  /** How long a status write is retried while the API server does not answer (its restart takes seconds). */
+  static final Duration STATUS_RETRY = Duration.ofMinutes(2);
 
   private static final Logger log = LoggerFactory.getLogger(SimulatedKubelet.class);
 
@@ -613,8 +615,13 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
   }
 
-  /** Replaces the pod's status through the status subresource, with optimistic locking. */
+  /**
+   * Replaces the pod's status through the status subresource, with optimistic locking. Like a kubelet's
+   * status manager, it keeps trying while the API server is away (a restart, a paused etcd), for up to
+   * {@link #STATUS_RETRY}: a status lost there would leave the pod Running forever.
+   */
   private boolean writeStatus(SimulatedPod pod, PodStatus status) {
+    long giveUpAt = System.nanoTime() + STATUS_RETRY.toNanos();
     for (int attempt = 0; attempt < 5 && !pod.isGoneOrClosed(closed); attempt++) {
       try {
         Pod current = client.pods().inNamespace(pod.namespace).withName(pod.name).get();
@@ -630,12 +637,28 @@ public final class SimulatedKubelet implements AutoCloseable {
         pod.lastStatus = observed;
         return true;
       } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        if (unreachable(e) && System.nanoTime() < giveUpAt) {
+          attempt--; // not a conflict: the same write again once the API server answers
+          sleepQuietly(Duration.ofSeconds(1));
+        } else if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
           return handleWriteFailure(pod, e);
         }
       }
     }
     return false;
+  }
+
+  /** No answer, or the API server's own trouble (429, 5xx): worth the same request again. */
+  private static boolean unreachable(KubernetesClientException e) {
+    return e.getCode() <= 0 || e.getCode() == 429 || e.getCode() >= 500;
+  }
+
+  private static void sleepQuietly(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private boolean handleWriteFailure(SimulatedPod pod, KubernetesClientException e) {
