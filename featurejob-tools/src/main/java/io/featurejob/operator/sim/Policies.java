@@ -22,7 +22,7 @@ public final class Policies {
 
   public static final Policy OPERATOR_DEFAULTS = new Policy("operator-defaults",
       "this operator's defaults: 1m x2 up to 1h +/-10%, alert at 3, park at 10, on-demand after 2 spot "
-          + "failures or when a retry would breach the SLO, memory x1.5 up to 16g (given back after 168h), "
+          + "failures or when a retry would breach the SLO, memory x1.5 up to 16g (given back after 24h), "
           + "schedulingTimeout 10m, on-demand at once while the pool is short and the SLO cannot wait, "
           + "spot/capacity failures count only when the SLO is at risk, a fix retries at once",
       spec -> { }, false, null, true);
