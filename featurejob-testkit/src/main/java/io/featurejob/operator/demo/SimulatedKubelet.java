@@ -1,6 +1,7 @@
 package io.featurejob.operator.demo;
 
 import io.featurejob.operator.api.Labels;
+import io.featurejob.operator.observe.ApiErrors;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -622,7 +623,8 @@ public final class SimulatedKubelet implements AutoCloseable {
    */
   private boolean writeStatus(SimulatedPod pod, PodStatus status) {
     long giveUpAt = System.nanoTime() + STATUS_RETRY.toNanos();
-    for (int attempt = 0; attempt < 5 && !pod.isGoneOrClosed(closed); attempt++) {
+    int conflicts = 0;
+    while (conflicts < 5 && !pod.isGoneOrClosed(closed)) {
       try {
         Pod current = client.pods().inNamespace(pod.namespace).withName(pod.name).get();
         if (current == null || !pod.uid.equals(current.getMetadata().getUid())) {
@@ -637,20 +639,16 @@ public final class SimulatedKubelet implements AutoCloseable {
         pod.lastStatus = observed;
         return true;
       } catch (KubernetesClientException e) {
-        if (unreachable(e) && System.nanoTime() < giveUpAt) {
-          attempt--; // not a conflict: the same write again once the API server answers
-          sleepQuietly(Duration.ofSeconds(1));
-        } else if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+          conflicts++; // a newer pod: read it again
+        } else if (ApiErrors.isTransient(e.getCode(), e.getMessage()) && System.nanoTime() < giveUpAt) {
+          sleepQuietly(Duration.ofSeconds(1)); // the API server is away: the same write again
+        } else {
           return handleWriteFailure(pod, e);
         }
       }
     }
     return false;
-  }
-
-  /** No answer, or the API server's own trouble (429, 5xx): worth the same request again. */
-  private static boolean unreachable(KubernetesClientException e) {
-    return e.getCode() <= 0 || e.getCode() == 429 || e.getCode() >= 500;
   }
 
   private static void sleepQuietly(Duration d) {
