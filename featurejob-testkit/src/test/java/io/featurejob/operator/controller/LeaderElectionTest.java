@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,6 +28,7 @@ import io.featurejob.operator.api.Labels;
 import io.featurejob.operator.config.OperatorConfig;
 import io.featurejob.operator.demo.EmbeddedApiServer;
 import io.featurejob.operator.demo.Stories;
+import io.featurejob.operator.testing.LeaseAccessReview;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -72,7 +71,8 @@ class LeaderElectionTest {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
         new KubernetesMixedDispatcher(responses), false);
     server.init(InetAddress.getByName("127.0.0.1"), 0);
-    server.expect().post().withPath(RULES_REVIEW_PATH).andReturn(201, leaseAccess()).always();
+    server.expect().post().withPath(RULES_REVIEW_PATH).andReturn(201, LeaseAccessReview.granted(LEASE_NAMESPACE))
+        .always();
     admin = server.createClient();
     try (InputStream crd = getClass().getResourceAsStream(EmbeddedApiServer.CRD_RESOURCE)) {
       admin.apiextensions().v1().customResourceDefinitions()
@@ -187,15 +187,5 @@ class LeaderElectionTest {
       }
     }
     return out;
-  }
-
-  /** What an API server answers when the chart's leader-election Role is bound. */
-  private static SelfSubjectRulesReview leaseAccess() {
-    return new SelfSubjectRulesReviewBuilder()
-        .withNewSpec().withNamespace(LEASE_NAMESPACE).endSpec()
-        .withNewStatus().withIncomplete(false)
-        .withResourceRules(new ResourceRuleBuilder().withApiGroups("coordination.k8s.io").withResources("leases")
-            .withVerbs("get", "create", "patch", "update").build())
-        .endStatus().build();
   }
 }

@@ -1,11 +1,14 @@
 package io.featurejob.operator.testing;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -23,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The frozen operator runs with leader election (the fence is on only then), so its client also answers
  * the one request of JOSDK's the CRUD server cannot: the Lease access review (422 "metadata is required",
- * LeaderElectionTest), with what an API server answers for the chart's RBAC.
+ * LeaderElectionTest), with {@link LeaseAccessReview}.
  */
 public final class LeaderFreeze {
   /** Where the thread stops after its status write. */
@@ -77,8 +80,10 @@ public final class LeaderFreeze {
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
       if ("POST".equals(request.method()) && request.uri().getPath().endsWith("/selfsubjectrulesreviews")) {
-        String review = LEASE_ACCESS.replace("NAME", UUID.randomUUID().toString()); // the CRUD server keeps each
-        ((HttpRequest.Builder) builder).post("application/json", review);
+        SelfSubjectRulesReview review = LeaseAccessReview.granted(null);
+        // a name of its own each time: the CRUD server stores every review it is sent
+        review.setMetadata(new ObjectMetaBuilder().withName(UUID.randomUUID().toString()).build());
+        ((HttpRequest.Builder) builder).post("application/json", Serialization.asJson(review));
         return;
       }
       if (released.getCount() == 0 && !"GET".equals(request.method())) {
@@ -105,11 +110,6 @@ public final class LeaderFreeze {
       }
     }
   }
-
-  private static final String LEASE_ACCESS = """
-      {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectRulesReview", "metadata": {"name": "NAME"},
-       "spec": {}, "status": {"incomplete": false, "resourceRules": [{"apiGroups": ["coordination.k8s.io"],
-       "resources": ["leases"], "verbs": ["get", "create", "patch", "update"]}]}}""";
 
   private static boolean isPodCreate(HttpRequest request) {
     return "POST".equals(request.method()) && request.uri().getPath().endsWith("/pods");
