@@ -2,8 +2,12 @@ package io.featurejob.operator.controller;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.featurejob.operator.spark.Sha256;
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>What was written is remembered per job uid in memory, for at most {@link #REFRESH}: a ConfigMap
  * deleted by hand is written again within that time, and a restarted operator writes each job's
  * once. {@link #forget} drops a deleted job's entry.
+ *
+ * <p>One request per write where this process wrote the job's template before (a JSON merge patch of the
+ * whole object: the fallback's rewrite, a refresh), one for a new job (create); only a ConfigMap this
+ * process does not know of costs two (create answered 409 after a restart, then the patch; or the patch
+ * answered 404 after a deletion by hand, then the create). The old create-409-read-update was three.
  */
 final class TemplateWrites {
   /** A remembered write is trusted this long, then the ConfigMap is written again (self-heals a deletion). */
@@ -49,10 +58,30 @@ final class TemplateWrites {
     if (last != null && last.digest.equals(digest) && now.isBefore(last.at.plus(REFRESH))) {
       return false;
     }
-    client.configMaps().inNamespace(template.getMetadata().getNamespace()).resource(template)
-        .createOr(existing -> existing.update());
+    var configMaps = client.configMaps().inNamespace(template.getMetadata().getNamespace());
+    Runnable create = () -> configMaps.resource(template).create();
+    // The whole object as a JSON merge patch: no resourceVersion (the operator owns every field). Given the
+    // item, fabric8 sends the patch as is; by name alone it would read the object first.
+    Runnable patch = () -> configMaps.resource(template).patch(PatchContext.of(PatchType.JSON_MERGE), JSON.asJson(template));
+    if (last == null) {
+      runThenOn(create, HttpURLConnection.HTTP_CONFLICT, patch);
+    } else {
+      runThenOn(patch, HttpURLConnection.HTTP_NOT_FOUND, create);
+    }
     written.put(jobUid, new Written(digest, now));
     return true;
+  }
+
+  /** Runs {@code first}, and {@code second} when the API server answered {@code first} with {@code code}. */
+  private static void runThenOn(Runnable first, int code, Runnable second) {
+    try {
+      first.run();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != code) {
+        throw e;
+      }
+      second.run();
+    }
   }
 
   /** The job is gone: nothing more to remember about it. */

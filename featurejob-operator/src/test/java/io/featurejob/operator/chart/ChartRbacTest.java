@@ -33,7 +33,7 @@ class ChartRbacTest {
       "featurejob.io/featurejobs/status", List.of("update"),
       "featurejob.io/featurejobs/finalizers", List.of("update"),
       "/pods", List.of("get", "list", "watch", "create", "delete"),
-      "/configmaps", List.of("get", "create", "update"),
+      "/configmaps", List.of("create", "patch"),
       "/events", List.of("get", "create", "update"));
 
   static final Map<String, List<String>> LEADER_ELECTION_RULES = Map.of(
@@ -80,7 +80,7 @@ class ChartRbacTest {
     HelmChart.Rendered rendered = HelmChart.render("watchReferences: true");
     Role role = rendered.get(Role.class, HelmChart.NAMESPACE, OPERATOR);
     Map<String, List<String>> expected = new TreeMap<>(OPERATOR_RULES);
-    expected.put("/configmaps", List.of("get", "create", "update", "list", "watch"));
+    expected.put("/configmaps", List.of("create", "patch", "list", "watch"));
     expected.put("/secrets", List.of("list", "watch"));
     assertEquals(expected, byResource(role.getRules()));
     assertTrue(properties(rendered).contains("watchReferences=true\n"), properties(rendered));
