@@ -42,6 +42,12 @@ public final class Times {
     return new String(out);
   }
 
+  /** {@code t} rounded up to a whole second: an instant that {@link #format} writes exactly. */
+  public static Instant ceilToSecond(Instant t) {
+    Instant floor = t.truncatedTo(ChronoUnit.SECONDS);
+    return floor.equals(t) ? t : floor.plusSeconds(1);
+  }
+
   public static Instant parse(String text) {
     if (text == null || text.isEmpty()) {
       return null;

@@ -27,6 +27,16 @@ class TimesTest {
   }
 
   @Test
+  void ceilToSecondIsTheNextInstantFormatWritesExactly() {
+    assertEquals(Instant.parse("2026-01-05T10:20:01Z"), Times.ceilToSecond(Instant.parse("2026-01-05T10:20:00.001Z")));
+    assertEquals(Instant.parse("2026-01-05T10:20:01Z"), Times.ceilToSecond(Instant.parse("2026-01-05T10:20:00.999999999Z")));
+    assertEquals(Instant.parse("2026-01-05T10:20:00Z"), Times.ceilToSecond(Instant.parse("2026-01-05T10:20:00Z")));
+    assertEquals(Instant.parse("1969-12-31T23:59:59Z"), Times.ceilToSecond(Instant.parse("1969-12-31T23:59:58.5Z")));
+    Instant t = Times.ceilToSecond(Instant.parse("2026-01-05T10:20:00.250Z"));
+    assertEquals(t, Times.parse(Times.format(t)));
+  }
+
+  @Test
   void edgesAndOtherShapesAsJavaTime() {
     for (String text : new String[] {"2024-02-29T23:59:59Z", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
         "2026-01-05T10:20:00.250Z", "2026-01-05T10:20:00+02:00", "0999-01-01T00:00:00Z", "2026-01-01T24:00:00Z", "2026-06-30T23:59:60Z"}) {

@@ -77,7 +77,9 @@ final class FailureAccounting {
         ? 0 : d.status.remediation.infrastructureFailures;
     Duration delay = RetryBackoff.delay(retry, FailureBudget.backoffStep(failures, infrastructureStreak, counted),
         d.job.uid());
-    Instant retryAt = d.now.plus(delay);
+    // a whole second, so status.nextRunTime (second precision) is the very instant of the retry, not up to a
+    // second before it
+    Instant retryAt = Times.ceilToSecond(d.now.plus(delay));
     d.status.phase = Phase.BackingOff;
     d.status.nextRunTime = Times.format(retryAt);
     d.event(EventReason.RetryScheduled, counted
