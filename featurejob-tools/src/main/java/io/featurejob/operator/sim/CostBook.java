@@ -12,16 +12,21 @@ final class CostBook {
 
   private final double[][] seconds = new double[State.values().length][CapacityType.values().length];
   private final double[] executorSeconds = new double[CapacityType.values().length];
+  /** Billed pod-seconds of memory above the job's base (weight - 1), by capacity type: what escalation added. */
+  private final double[] extraMemorySeconds = new double[CapacityType.values().length];
 
   /** Books an attempt whose pods went away at {@code until}. */
   void book(AttemptFate f, long until, boolean failed) {
     add(State.PENDING, f.driverCapacity(), f.pendingSeconds(until) * f.driverMemoryWeight());
+    double billedDriver = f.idleDriverSeconds(until) + f.runningDriverSeconds(until);
     add(State.IDLE_DRIVER, f.driverCapacity(), f.idleDriverSeconds(until) * f.driverMemoryWeight());
     State ran = failed ? State.FAILED : State.SUCCEEDED;
     add(ran, f.driverCapacity(), f.runningDriverSeconds(until) * f.driverMemoryWeight());
     double executors = f.executorSeconds(until) * f.executorMemoryWeight();
     add(ran, f.executorCapacity(), executors);
     executorSeconds[f.executorCapacity().ordinal()] += executors;
+    extraMemorySeconds[f.driverCapacity().ordinal()] += billedDriver * (f.driverMemoryWeight() - 1);
+    extraMemorySeconds[f.executorCapacity().ordinal()] += f.executorSeconds(until) * (f.executorMemoryWeight() - 1);
   }
 
   private void add(State s, CapacityType c, double podSeconds) {
@@ -45,6 +50,20 @@ final class CostBook {
 
   double billedSeconds(CapacityType c) {
     return seconds(State.IDLE_DRIVER, c) + seconds(State.FAILED, c) + seconds(State.SUCCEEDED, c);
+  }
+
+  /** The part of {@link #totalCost} that paid for memory above the jobs' base (escalation). */
+  double extraMemoryCost(double onDemandPrice) {
+    return extraMemorySeconds[CapacityType.Spot.ordinal()]
+        + onDemandPrice * extraMemorySeconds[CapacityType.OnDemand.ordinal()];
+  }
+
+  /**
+   * The part of {@link #totalCost} that executors on on-demand paid above the spot price (executors run on
+   * spot unless a fallback moved them): the price of the fallbacks.
+   */
+  double onDemandExecutorPremium(double onDemandPrice) {
+    return (onDemandPrice - 1) * executorSeconds[CapacityType.OnDemand.ordinal()];
   }
 
   double executorOnDemandShare() {

@@ -84,6 +84,8 @@ final class Tally {
     put(f, Figure.COST_FAILED, cost.cost(CostBook.State.FAILED, onDemandPrice));
     put(f, Figure.COST_SUCCEEDED, cost.cost(CostBook.State.SUCCEEDED, onDemandPrice));
     put(f, Figure.TOTAL_COST, cost.totalCost(onDemandPrice));
+    put(f, Figure.COST_EXTRA_MEMORY, cost.extraMemoryCost(onDemandPrice));
+    put(f, Figure.COST_ON_DEMAND_PREMIUM, cost.onDemandExecutorPremium(onDemandPrice));
     put(f, Figure.SPOT_POD_SECONDS, cost.billedSeconds(CapacityType.Spot));
     put(f, Figure.ON_DEMAND_POD_SECONDS, cost.billedSeconds(CapacityType.OnDemand));
     put(f, Figure.EXECUTOR_ON_DEMAND_PCT, 100 * cost.executorOnDemandShare());

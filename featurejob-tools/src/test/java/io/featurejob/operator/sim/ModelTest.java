@@ -98,6 +98,17 @@ class ModelTest {
     escalated.book(bigger, bigger.end(), false);
     double executors = plain.executorSeconds(plain.end());
     assertEquals(0.5 * executors, escalated.totalCost(3) - base.totalCost(3), 1e-6, "1.5x memory costs 1.5x");
+    assertEquals(0, base.extraMemoryCost(3));
+    assertEquals(0.5 * executors, escalated.extraMemoryCost(3), 1e-6, "the escalation's part of the cost");
+    assertEquals(0, escalated.onDemandExecutorPremium(3), "executors on spot: no premium");
+
+    CostBook fallback = new CostBook();
+    AttemptFate onDemand = fates.fate(Scenarios.HOURLY, plan("p", 1, CapacityType.OnDemand, 1536), t, 1024, 1024);
+    fallback.book(onDemand, onDemand.end(), false);
+    double onDemandExecutors = 1.5 * onDemand.executorSeconds(onDemand.end());
+    assertEquals(2 * onDemandExecutors, fallback.onDemandExecutorPremium(3), 1e-6, "(3 - 1) x the executors' pod-seconds");
+    assertEquals(3 * 0.5 * onDemand.executorSeconds(onDemand.end()), fallback.extraMemoryCost(3), 1e-6,
+        "the executors' extra memory at the on-demand price (the driver kept its base memory)");
   }
 
   @Test
