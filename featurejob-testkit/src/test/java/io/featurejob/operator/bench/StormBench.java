@@ -114,6 +114,8 @@ class StormBench {
     final Latencies failureToStatus = new Latencies();
     long heapDelta = -1;
     long rssDelta = -1;
+    /** Heap after GC with the operators running minus after they stopped: theirs, not the benchmark's informers. */
+    long operatorHeap = -1;
     long metricsBytes = -1;
     long metricsLines = -1;
     String loadStart = "";
@@ -304,9 +306,13 @@ class StormBench {
         f.metricsBytes += metrics.getBytes(StandardCharsets.UTF_8).length;
         f.metricsLines += metrics.lines().count();
       }
-      f.heapDelta = heapAfterGc() - heapBefore;
+      long heapWithOperators = heapAfterGc();
+      f.heapDelta = heapWithOperators - heapBefore;
       f.rssDelta = rssBytes("self") - rssBefore;
       f.loadEnd = loadAverage();
+      operators.forEach(FeatureJobOperator::close);
+      operators.clear();
+      f.operatorHeap = heapWithOperators - heapAfterGc();
     } finally {
       operators.forEach(FeatureJobOperator::close);
       counted.close();
@@ -423,9 +429,13 @@ class StormBench {
         String.format("%d MiB / %d MiB", op.heapDelta >> 20, op.rssDelta >> 20),
         jc == null || jc.rssDelta < 0 ? "n/a" : String.format("RSS %d MiB", jc.rssDelta >> 20),
         jc == null || jc.rssDelta <= 0 ? "" : fmt((double) op.rssDelta / jc.rssDelta));
+    row(out, "the operator's own heap after GC (with it running minus after it stopped; the benchmark's informers"
+        + " excluded)", String.format("%d MiB", op.operatorHeap >> 20), "—", "");
     row(out, "/metrics bytes, lines per job", String.format("%d, %d", op.metricsBytes / JOBS, op.metricsLines / JOBS),
         "—", "");
-    out.append("\nstatus times are whole seconds: lateness figures read up to 1 s high\n");
+    out.append("\nretry lateness: from status nextRunTime (a whole second, the retry's very instant) to the pod's"
+        + " arrival at this JVM's watch; failure to status counts from the attempt's startTime, which status"
+        + " truncates to the second: it reads up to 1 s high\n");
     breakdown(out, "operator", op);
     if (jc != null) {
       breakdown(out, "Job controller (audit log, " + JOB_CONTROLLER + ")", jc);
@@ -439,13 +449,14 @@ class StormBench {
         + " measured window as cores busy (CPU seconds / %d s)%n", JOBS, SECONDS));
     out.append("| shards | reconcile threads | attempts | API requests per attempt | cold start (all first pods)"
         + " | cold start p50 / p99 | retry lateness p50 / p99 | failure to status p50 / p99"
-        + " | CPU: bench JVM / kube-apiserver / etcd | heap after GC / RSS growth | load average |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + " | CPU: bench JVM / kube-apiserver / etcd | heap after GC / RSS growth | operator heap | load average |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Figures f : runs) {
-      out.append(String.format("| %d | %d | %d | %s | %s | %s | %s | %s | %s / %s / %s | %d MiB / %d MiB | %s -> %s |%n",
+      out.append(String.format("| %d | %d | %d | %s | %s | %s | %s | %s | %s / %s / %s | %d MiB / %d MiB | %d MiB"
+              + " | %s -> %s |%n",
           f.shards, f.threads, f.attempts, fmt(per(f.total(f.steady), f.attempts)), coldText(f), f.coldStart.p50p99(),
           f.retryLateness.p50p99(), f.failureToStatus.p50p99(), cores(f.cpuSelf), cores(f.cpuApiserver),
-          cores(f.cpuEtcd), f.heapDelta >> 20, f.rssDelta >> 20, f.loadStart, f.loadEnd));
+          cores(f.cpuEtcd), f.heapDelta >> 20, f.rssDelta >> 20, f.operatorHeap >> 20, f.loadStart, f.loadEnd));
     }
     return out.toString();
   }
@@ -571,7 +582,6 @@ class StormBench {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
-  /** VmRSS of /proc/{pid} ("self" for this JVM), -1 when unknown. */
   static String cores(double cpuSeconds) {
     return cpuSeconds < 0 ? "n/a" : String.format("%.2f", cpuSeconds / SECONDS);
   }
@@ -587,6 +597,7 @@ class StormBench {
     return ticks / 100.0; // USER_HZ: 100 on Linux
   }
 
+  /** VmRSS of /proc/{pid} ("self" for this JVM), -1 when unknown. */
   static long rssBytes(String pid) throws Exception {
     if (pid == null || pid.isEmpty()) {
       return -1;
