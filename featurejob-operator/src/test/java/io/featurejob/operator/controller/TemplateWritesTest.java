@@ -7,20 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.featurejob.operator.testing.CrudMockServer;
 import io.featurejob.operator.testing.MutableClock;
-import java.net.InetAddress;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,9 +27,7 @@ class TemplateWritesTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(Collections.emptyList()), false);
-    server.init(InetAddress.getByName("127.0.0.1"), 0);
+    server = CrudMockServer.start();
     client = server.createClient();
   }
 
@@ -55,12 +45,7 @@ class TemplateWritesTest {
 
   /** Requests the mock server received since the last call, as "METHOD path" without the query. */
   List<String> requests() throws InterruptedException {
-    List<String> seen = new ArrayList<>();
-    RecordedRequest r;
-    while ((r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
-      seen.add(r.getMethod() + " " + r.getPath().replaceFirst("\\?.*", ""));
-    }
-    return seen;
+    return CrudMockServer.requests(server).stream().map(r -> r.replaceFirst("\\?.*", "")).toList();
   }
 
   String stored() {

@@ -9,24 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.featurejob.operator.api.FeatureJob;
+import io.featurejob.operator.testing.CrudMockServer;
 import io.featurejob.operator.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -43,9 +36,7 @@ class EventRecorderTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(Collections.emptyList()), false);
-    server.init(InetAddress.getByName("127.0.0.1"), 0);
+    server = CrudMockServer.start();
     client = server.createClient();
     recorder = new EventRecorder(client, clock, "featurejob-operator-0");
   }
@@ -81,12 +72,7 @@ class EventRecorderTest {
 
   /** Requests the mock server received since the last call, as "METHOD path". */
   List<String> requests() throws InterruptedException {
-    List<String> seen = new ArrayList<>();
-    RecordedRequest r;
-    while ((r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
-      seen.add(r.getMethod() + " " + r.getPath());
-    }
-    return seen;
+    return CrudMockServer.requests(server);
   }
 
   @Test
