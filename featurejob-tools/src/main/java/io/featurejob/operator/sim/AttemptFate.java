@@ -17,6 +17,8 @@ import java.time.Instant;
  * @param executorsLost executors reclaimed during the run (the attempt survived all but a fatal one)
  * @param driverMemoryWeight driver memory relative to the job's base (escalation costs the extra)
  * @param executorMemoryWeight the same for executors
+ * @param spikeInEffect a data spike needing more executor memory was in effect when the executors started
+ *     (whether or not the attempt had enough): escalated memory without one was kept after the spike ended
  */
 record AttemptFate(
     String podName,
@@ -33,7 +35,8 @@ record AttemptFate(
     int executors,
     int executorsLost,
     double driverMemoryWeight,
-    double executorMemoryWeight) {
+    double executorMemoryWeight,
+    boolean spikeInEffect) {
 
   static final long NONE = -1;
 

@@ -14,19 +14,28 @@ final class CostBook {
   private final double[] executorSeconds = new double[CapacityType.values().length];
   /** Billed pod-seconds of memory above the job's base (weight - 1), by capacity type: what escalation added. */
   private final double[] extraMemorySeconds = new double[CapacityType.values().length];
+  /** The part of extraMemorySeconds booked with no data spike in effect: memory kept after the spike ended. */
+  private final double[] keptMemorySeconds = new double[CapacityType.values().length];
 
   /** Books an attempt whose pods went away at {@code until}. */
   void book(AttemptFate f, long until, boolean failed) {
     add(State.PENDING, f.driverCapacity(), f.pendingSeconds(until) * f.driverMemoryWeight());
-    double billedDriver = f.idleDriverSeconds(until) + f.runningDriverSeconds(until);
     add(State.IDLE_DRIVER, f.driverCapacity(), f.idleDriverSeconds(until) * f.driverMemoryWeight());
     State ran = failed ? State.FAILED : State.SUCCEEDED;
     add(ran, f.driverCapacity(), f.runningDriverSeconds(until) * f.driverMemoryWeight());
     double executors = f.executorSeconds(until) * f.executorMemoryWeight();
     add(ran, f.executorCapacity(), executors);
     executorSeconds[f.executorCapacity().ordinal()] += executors;
-    extraMemorySeconds[f.driverCapacity().ordinal()] += billedDriver * (f.driverMemoryWeight() - 1);
-    extraMemorySeconds[f.executorCapacity().ordinal()] += f.executorSeconds(until) * (f.executorMemoryWeight() - 1);
+    bookExtraMemory(extraMemorySeconds, f, until);
+    if (!f.spikeInEffect()) {
+      bookExtraMemory(keptMemorySeconds, f, until);
+    }
+  }
+
+  private static void bookExtraMemory(double[] into, AttemptFate f, long until) {
+    double billedDriver = f.idleDriverSeconds(until) + f.runningDriverSeconds(until);
+    into[f.driverCapacity().ordinal()] += billedDriver * (f.driverMemoryWeight() - 1);
+    into[f.executorCapacity().ordinal()] += f.executorSeconds(until) * (f.executorMemoryWeight() - 1);
   }
 
   private void add(State s, CapacityType c, double podSeconds) {
@@ -54,8 +63,16 @@ final class CostBook {
 
   /** The part of {@link #totalCost} that paid for memory above the jobs' base (escalation). */
   double extraMemoryCost(double onDemandPrice) {
-    return extraMemorySeconds[CapacityType.Spot.ordinal()]
-        + onDemandPrice * extraMemorySeconds[CapacityType.OnDemand.ordinal()];
+    return priced(extraMemorySeconds, onDemandPrice);
+  }
+
+  /** The part of {@link #extraMemoryCost} paid with no data spike in effect: kept after the spike ended. */
+  double keptMemoryCost(double onDemandPrice) {
+    return priced(keptMemorySeconds, onDemandPrice);
+  }
+
+  private static double priced(double[] byCapacity, double onDemandPrice) {
+    return byCapacity[CapacityType.Spot.ordinal()] + onDemandPrice * byCapacity[CapacityType.OnDemand.ordinal()];
   }
 
   /**

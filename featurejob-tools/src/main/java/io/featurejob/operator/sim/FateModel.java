@@ -55,6 +55,7 @@ final class FateModel {
     long end = executorsStart + duration;
     Classification failure = null;
     PermanentCause cause = causes.activeAt(j, executorsStart);
+    boolean spikeInEffect = cause != null && cause.kind() == PermanentCause.Kind.DataSpike;
     if (cause != null) {
       long failsAt = switch (cause.kind()) {
         case PermissionRevoked -> executorsStart + 60_000; // the first read fails
@@ -81,7 +82,8 @@ final class FateModel {
     }
     return new AttemptFate(plan.podName(), launch, driverStart, driverBlocked, blockedSince, executorsStart, end, failure, cause,
         plan.driverCapacity(), plan.executorCapacity(), job.executors(), r.executorsLost,
-        (double) plan.driverMemoryMiB() / baseDriverMemoryMiB, (double) plan.executorMemoryMiB() / baseExecutorMemoryMiB);
+        (double) plan.driverMemoryMiB() / baseDriverMemoryMiB, (double) plan.executorMemoryMiB() / baseExecutorMemoryMiB,
+        spikeInEffect);
   }
 
   /** When a pod asked for at t runs: once its pool has capacity (spot) and a node has started. */

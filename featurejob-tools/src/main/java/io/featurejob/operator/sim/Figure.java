@@ -36,6 +36,8 @@ public enum Figure {
   COST_SUCCEEDED("cost_succeeded_s", "cost: attempts that succeeded", Format.POD_HOURS),
   TOTAL_COST("cost_total_s", "cost: total (idle + failed + succeeded)", Format.POD_HOURS),
   COST_EXTRA_MEMORY("cost_extra_memory_s", "... of which memory above the jobs' base (escalation)", Format.POD_HOURS),
+  COST_KEPT_MEMORY("cost_kept_memory_s", "... ... paid with no data spike in effect (kept after it ended)",
+      Format.POD_HOURS),
   COST_ON_DEMAND_PREMIUM("cost_on_demand_premium_s", "... of which executors' on-demand premium over spot (fallback)",
       Format.POD_HOURS),
   SPOT_POD_SECONDS("billed_spot_pod_s", "billed pod-h on spot", Format.POD_HOURS),

@@ -85,6 +85,7 @@ final class Tally {
     put(f, Figure.COST_SUCCEEDED, cost.cost(CostBook.State.SUCCEEDED, onDemandPrice));
     put(f, Figure.TOTAL_COST, cost.totalCost(onDemandPrice));
     put(f, Figure.COST_EXTRA_MEMORY, cost.extraMemoryCost(onDemandPrice));
+    put(f, Figure.COST_KEPT_MEMORY, cost.keptMemoryCost(onDemandPrice));
     put(f, Figure.COST_ON_DEMAND_PREMIUM, cost.onDemandExecutorPremium(onDemandPrice));
     put(f, Figure.SPOT_POD_SECONDS, cost.billedSeconds(CapacityType.Spot));
     put(f, Figure.ON_DEMAND_POD_SECONDS, cost.billedSeconds(CapacityType.OnDemand));

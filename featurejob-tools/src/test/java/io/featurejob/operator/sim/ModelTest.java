@@ -101,6 +101,18 @@ class ModelTest {
     assertEquals(0, base.extraMemoryCost(3));
     assertEquals(0.5 * executors, escalated.extraMemoryCost(3), 1e-6, "the escalation's part of the cost");
     assertEquals(0, escalated.onDemandExecutorPremium(3), "executors on spot: no premium");
+    assertEquals(escalated.extraMemoryCost(3), escalated.keptMemoryCost(3), 1e-6, "no data spike: memory kept after one");
+
+    // The same escalated attempt while a spike needing 1.2x is in effect: the extra memory was needed.
+    World spiky = Scenarios.world(List.of(), List.of(new PermanentCause(0, Scenarios.HOURLY.index(),
+        PermanentCause.Kind.DataSpike, Scenarios.at(Duration.ZERO), Scenarios.at(Duration.ofHours(12)), 1.2)));
+    AttemptFate duringSpike = new FateModel(spiky, new CauseBook(spiky)).fate(Scenarios.HOURLY,
+        plan("p", 1, CapacityType.Spot, 1536), t, 1024, 1024);
+    assertNull(duringSpike.failure(), "1.5x is enough for a 1.2x spike");
+    CostBook needed = new CostBook();
+    needed.book(duringSpike, duringSpike.end(), false);
+    assertEquals(escalated.extraMemoryCost(3), needed.extraMemoryCost(3), 1e-6);
+    assertEquals(0, needed.keptMemoryCost(3), "paid while the spike needed it");
 
     CostBook fallback = new CostBook();
     AttemptFate onDemand = fates.fate(Scenarios.HOURLY, plan("p", 1, CapacityType.OnDemand, 1536), t, 1024, 1024);
