@@ -110,7 +110,8 @@ class ReconcileFaultsTest {
     assertTrue(!squatted.equals(success.podName), () -> "the squatted pod counted as the run: " + describe(done.history));
     assertEquals(created.getMetadata().getUid(), controllerUid(h.client.pods().inNamespace(E2eHarness.NAMESPACE)
         .withName(success.podName).get()));
-    assertTrue(h.events(job, EventReason.PodIgnored).stream().anyMatch(e -> e.getMessage().contains(squatted)),
+    // events are written off the reconcile threads: wait for it rather than read once after the status
+    assertTrue(h.awaitEvent(job, EventReason.PodIgnored).getMessage().contains(squatted),
         "a Warning names the pod that is not the job's");
   }
 
