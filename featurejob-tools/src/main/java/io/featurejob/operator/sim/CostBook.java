@@ -77,7 +77,8 @@ final class CostBook {
 
   /**
    * The part of {@link #totalCost} that executors on on-demand paid above the spot price (executors run on
-   * spot unless a fallback moved them): the price of the fallbacks.
+   * spot unless a fallback moved them): the price of the fallbacks. Overlaps {@link #extraMemoryCost} where an
+   * escalated executor ran on on-demand (the premium on its extra memory is in both), so the two do not add up.
    */
   double onDemandExecutorPremium(double onDemandPrice) {
     return (onDemandPrice - 1) * executorSeconds[CapacityType.OnDemand.ordinal()];
