@@ -30,6 +30,8 @@ public enum Figure {
   BREACH_LOW("slo_breach_low_min_per_job_month", "SLO breach min / job-month: Low", Format.DECIMAL),
   RECLAIMS_SURVIVED("executors_reclaimed_survived", "executors reclaimed in attempts that survived", Format.COUNT),
   RECLAIMS_FATAL("attempts_killed_by_reclaim", "attempts killed by a reclaim (all executors or the driver)", Format.COUNT),
+  OOM_FAILURES("attempts_failed_oom", "attempts that failed OutOfMemory (a spike, or memory given back too soon)",
+      Format.COUNT),
   PENDING_POD_SECONDS("pending_pod_s", "pod-h pending for a node (not billed)", Format.POD_HOURS),
   COST_IDLE_DRIVER("cost_idle_driver_s", "cost: drivers idle, waiting for executors", Format.POD_HOURS),
   COST_FAILED("cost_failed_s", "cost: attempts that failed", Format.POD_HOURS),

@@ -25,6 +25,7 @@ final class Tally {
   final CostBook cost = new CostBook();
   long reclaimsSurvived;
   long reclaimsFatal;
+  long oomFailures;
   final List<Double> causeToPageMinutes = new ArrayList<>();
   final List<Double> fixToFreshMinutes = new ArrayList<>();
   long causesGoneBeforePage;
@@ -48,6 +49,7 @@ final class Tally {
         && f.failure().failureClass() == FailureClass.SpotInterruption;
     reclaimsFatal += killedByReclaim ? 1 : 0;
     reclaimsSurvived += killedByReclaim ? 0 : f.executorsLost();
+    oomFailures += failed && f.failure() != null && f.failure().failureClass() == FailureClass.OutOfMemory ? 1 : 0;
   }
 
   PolicyResult result(String policy, int jobs, double days, double onDemandPrice) {
@@ -78,6 +80,7 @@ final class Tally {
     }
     put(f, Figure.RECLAIMS_SURVIVED, reclaimsSurvived);
     put(f, Figure.RECLAIMS_FATAL, reclaimsFatal);
+    put(f, Figure.OOM_FAILURES, oomFailures);
     put(f, Figure.PENDING_POD_SECONDS, cost.seconds(CostBook.State.PENDING, CapacityType.Spot)
         + cost.seconds(CostBook.State.PENDING, CapacityType.OnDemand));
     put(f, Figure.COST_IDLE_DRIVER, cost.cost(CostBook.State.IDLE_DRIVER, onDemandPrice));
