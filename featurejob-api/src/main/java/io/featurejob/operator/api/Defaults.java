@@ -47,7 +47,7 @@ public final class Defaults {
    * 24h, not 168h: in `make simulate-full` it cost 3,713 [2,514, 4,911] spot pod-hours a year less with
    * every other figure unchanged (docs/simulator.md).
    */
-  public static final String KEEP_ESCALATED_MEMORY_FOR = "24h";
+  public static final String KEEP_ESCALATED_MEMORY_FOR = "6h";
   public static final int HISTORY_LIMIT = 20;
 
   // Patterns use [.] rather than an escaped dot: they are also embedded in CEL string literals.

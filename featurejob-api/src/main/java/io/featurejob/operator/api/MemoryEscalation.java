@@ -34,7 +34,7 @@ public class MemoryEscalation {
   public String maxExecutorMemory;
 
   @JsonPropertyDescription("Give escalated memory back at the first success this long after the last OutOfMemory"
-      + " (a Go duration, default 24h); 0s keeps it.")
+      + " (a Go duration, default 6h); 0s keeps it.")
   @Default(Defaults.KEEP_ESCALATED_MEMORY_FOR)
   @Pattern(Defaults.DURATION_PATTERN)
   @Size(max = Defaults.MAX_DURATION_LENGTH)

@@ -18,4 +18,11 @@ public class Remediation {
   public String executorMemory;
   /** When memory was last escalated (an OutOfMemory); escalated memory is given back keepFor after it. */
   public String memoryEscalatedAt;
+  /**
+   * The escalated memory last given back, and when: an OutOfMemory within keepFor of it means the spike
+   * outlasted the keep, so memory goes straight back to this size instead of climbing again from the spec's.
+   */
+  public String givenBackDriverMemory;
+  public String givenBackExecutorMemory;
+  public String memoryGivenBackAt;
 }

@@ -131,6 +131,11 @@ final class Messages {
     return side + " memory already at its ceiling of " + ceiling + "; not raised";
   }
 
+  static String memoryRestored(String side, String from, String to, Duration since, Duration keepFor) {
+    return side + " memory " + from + " -> " + to + ": the size given back " + GoDuration.format(since)
+        + " ago (an OutOfMemory within keepFor " + GoDuration.format(keepFor) + " of giving it back)";
+  }
+
   static String memoryEscalated(String side, String from, String to, String ceiling) {
     return side + " memory " + from + " -> " + to + " (ceiling " + ceiling + ")";
   }

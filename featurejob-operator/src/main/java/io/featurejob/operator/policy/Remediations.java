@@ -6,6 +6,7 @@ import io.featurejob.operator.api.SparkMemory;
 import io.featurejob.operator.api.Times;
 import io.featurejob.operator.classify.Classification;
 import io.featurejob.operator.events.EventReason;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -68,23 +69,40 @@ final class Remediations {
     why.ifPresent(reason -> fallBack(d, reason));
   }
 
-  /** Escalated memory returns to the spec's once keepFor has passed since the last OutOfMemory. */
+  /**
+   * Escalated memory returns to the spec's once keepFor has passed since the last OutOfMemory; what was given
+   * back is remembered for keepFor (see {@link MemoryEscalationPolicy#afterOutOfMemory}), then forgotten.
+   */
   private static void giveMemoryBack(Draft d, Remediation r) {
+    Duration keepFor = d.spec.escalation().keepFor();
+    if (r.memoryGivenBackAt != null
+        && !MemoryEscalationPolicy.givenBackWithinKeep(Times.parse(r.memoryGivenBackAt), keepFor, d.now)) {
+      forgetGivenBack(r);
+    }
     if ((r.driverMemory == null && r.executorMemory == null) || !MemoryEscalationPolicy.giveBack(
-        Times.parse(r.memoryEscalatedAt), d.spec.escalation().keepFor(), d.now)) {
+        Times.parse(r.memoryEscalatedAt), keepFor, d.now)) {
       return;
     }
     if (r.driverMemory != null) {
       d.event(EventReason.MemoryGivenBack, Messages.memoryGivenBack("driver", r.driverMemory,
-          SparkMemory.fromMebibytes(d.spec.spark().driverMemoryMiB()), d.spec.escalation().keepFor()));
+          SparkMemory.fromMebibytes(d.spec.spark().driverMemoryMiB()), keepFor));
     }
     if (r.executorMemory != null) {
       d.event(EventReason.MemoryGivenBack, Messages.memoryGivenBack("executor", r.executorMemory,
-          SparkMemory.fromMebibytes(d.spec.spark().executorMemoryMiB()), d.spec.escalation().keepFor()));
+          SparkMemory.fromMebibytes(d.spec.spark().executorMemoryMiB()), keepFor));
     }
+    r.givenBackDriverMemory = r.driverMemory;
+    r.givenBackExecutorMemory = r.executorMemory;
+    r.memoryGivenBackAt = Times.format(d.now);
     r.driverMemory = null;
     r.executorMemory = null;
     r.memoryEscalatedAt = null;
+  }
+
+  private static void forgetGivenBack(Remediation r) {
+    r.givenBackDriverMemory = null;
+    r.givenBackExecutorMemory = null;
+    r.memoryGivenBackAt = null;
   }
 
   static void escalateMemory(Draft d, Classification c) {
@@ -94,7 +112,11 @@ final class Remediations {
     boolean executor = c.memoryTarget() == Classification.MemoryTarget.Executor;
     long current = executor ? executorMemory(d) : driverMemory(d);
     long ceiling = executor ? e.maxExecutorMemoryMiB() : e.maxDriverMemoryMiB();
-    long next = MemoryEscalationPolicy.escalate(current, e.factor(), ceiling);
+    Instant givenBackAt = Times.parse(r.memoryGivenBackAt);
+    String givenBack = executor ? r.givenBackExecutorMemory : r.givenBackDriverMemory;
+    long givenBackMiB = givenBack != null && MemoryEscalationPolicy.givenBackWithinKeep(givenBackAt, e.keepFor(), d.now)
+        ? SparkMemory.toMebibytes(givenBack) : 0;
+    long next = MemoryEscalationPolicy.afterOutOfMemory(current, e.factor(), ceiling, givenBackMiB);
     String side = executor ? "executor" : "driver";
     if (next == current) {
       d.event(EventReason.MemoryEscalated, Messages.memoryAtCeiling(side, SparkMemory.fromMebibytes(ceiling)));
@@ -102,23 +124,35 @@ final class Remediations {
     }
     if (executor) {
       r.executorMemory = SparkMemory.fromMebibytes(next);
+      r.givenBackExecutorMemory = null;
     } else {
       r.driverMemory = SparkMemory.fromMebibytes(next);
+      r.givenBackDriverMemory = null;
     }
-    d.event(EventReason.MemoryEscalated, Messages.memoryEscalated(side, SparkMemory.fromMebibytes(current),
-        SparkMemory.fromMebibytes(next), SparkMemory.fromMebibytes(ceiling)));
+    if (r.givenBackDriverMemory == null && r.givenBackExecutorMemory == null) {
+      r.memoryGivenBackAt = null;
+    }
+    String from = SparkMemory.fromMebibytes(current);
+    String to = SparkMemory.fromMebibytes(next);
+    d.event(EventReason.MemoryEscalated, next == Math.min(givenBackMiB, ceiling)
+        ? Messages.memoryRestored(side, from, to, Duration.between(givenBackAt, d.now), e.keepFor())
+        : Messages.memoryEscalated(side, from, to, SparkMemory.fromMebibytes(ceiling)));
   }
 
-  /** The driver memory of the next attempt in MiB: escalated, else the spec's. */
+  /**
+   * The driver memory of the next attempt in MiB: escalated, else the spec's; the spec's when an owner has
+   * since raised it past the escalated size (their edit is the fix, not something to undercut).
+   */
   static long driverMemory(Draft d) {
     Remediation r = d.status.remediation;
-    return r != null && r.driverMemory != null ? SparkMemory.toMebibytes(r.driverMemory) : d.spec.spark().driverMemoryMiB();
+    long spec = d.spec.spark().driverMemoryMiB();
+    return r != null && r.driverMemory != null ? Math.max(spec, SparkMemory.toMebibytes(r.driverMemory)) : spec;
   }
 
   static long executorMemory(Draft d) {
     Remediation r = d.status.remediation;
-    return r != null && r.executorMemory != null
-        ? SparkMemory.toMebibytes(r.executorMemory) : d.spec.spark().executorMemoryMiB();
+    long spec = d.spec.spark().executorMemoryMiB();
+    return r != null && r.executorMemory != null ? Math.max(spec, SparkMemory.toMebibytes(r.executorMemory)) : spec;
   }
 
   private static int orZero(Integer i) {

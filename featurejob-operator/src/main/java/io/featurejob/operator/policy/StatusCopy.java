@@ -94,6 +94,9 @@ final class StatusCopy {
     c.driverMemory = r.driverMemory;
     c.executorMemory = r.executorMemory;
     c.memoryEscalatedAt = r.memoryEscalatedAt;
+    c.givenBackDriverMemory = r.givenBackDriverMemory;
+    c.givenBackExecutorMemory = r.givenBackExecutorMemory;
+    c.memoryGivenBackAt = r.memoryGivenBackAt;
     return c;
   }
 
