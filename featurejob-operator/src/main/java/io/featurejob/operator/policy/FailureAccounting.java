@@ -82,9 +82,10 @@ final class FailureAccounting {
     Instant retryAt = Times.ceilToSecond(d.now.plus(delay));
     d.status.phase = Phase.BackingOff;
     d.status.nextRunTime = Times.format(retryAt);
+    Duration wait = Duration.between(d.now, retryAt); // the rounded wait, so "retry in" and "at" agree
     d.event(EventReason.RetryScheduled, counted
-        ? Messages.retryScheduled(delay, retryAt, failures, retry.maxConsecutiveFailures())
-        : Messages.retryScheduledUncounted(delay, retryAt));
+        ? Messages.retryScheduled(wait, retryAt, failures, retry.maxConsecutiveFailures())
+        : Messages.retryScheduledUncounted(wait, retryAt));
     return retryAt;
   }
 
