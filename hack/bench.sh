@@ -12,24 +12,58 @@
 #   BENCH_THREADS (16, the default): reconcile threads per operator to run one after the other, e.g. "4,16"; the runs'
 #   table shows the CPU of this JVM, kube-apiserver and etcd in each measured window.
 #   BENCH_HEAP (384m): the benchmark JVM's heap, the chart's default (75% of its 512Mi memory limit).
+#   BENCH_OPERATOR (jvm): "process" runs the operator as its own process, as its pod does: the built jar
+#   (java -jar featurejob-operator.jar run) with the Dockerfile's JAVA_TOOL_OPTIONS, in a cgroup v1 memory
+#   cgroup limited to the chart's limits.memory (BENCH_MEMORY_LIMIT, default from helm/*/values.yaml), as
+#   the chart's ServiceAccount and Role; its requests come from the audit log, and the table adds the
+#   cgroup's peak usage, failcnt and OOM kills, VmHWM/VmRSS and heap after GC. Fails if the process
+#   exited or was OOM-killed during the run. Needs root, cgroup v1 memory and a cluster this script
+#   starts (the audit log); one shard. The cgroups (featurejob-bench-<pid>-*) are removed at exit.
 # Table: stdout and target/bench.txt.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 STATE="${FEATUREJOB_CLUSTER_STATE:-$ROOT/.cluster}"
+CLUSTER_STARTED=0
+CGROUP_PREFIX=/sys/fs/cgroup/memory/featurejob-bench-$$
+
+# The operator processes' cgroups: kill what is still in them (only the operators this run started), then remove.
+cleanup() {
+  local dir pid
+  for dir in "$CGROUP_PREFIX"-*; do
+    [ -d "$dir" ] || continue
+    while read -r pid; do kill -9 "$pid" 2>/dev/null || true; done < "$dir/cgroup.procs"
+    for _ in 1 2 3 4 5 6 7 8 9 10; do rmdir "$dir" 2>/dev/null && break; sleep 1; done
+  done
+  [ "$CLUSTER_STARTED" = 1 ] && hack/cluster.sh down
+  return 0
+}
+trap cleanup EXIT
 
 if ! { [ -f "$STATE/pids/kube-apiserver" ] && kill -0 "$(cat "$STATE/pids/kube-apiserver")" 2>/dev/null; }; then
   FEATUREJOB_CLUSTER_SCHEDULER=1 FEATUREJOB_CLUSTER_AUDIT_POLICY="$ROOT/hack/bench-audit-policy.yaml" \
     FEATUREJOB_CLUSTER_KCM_CONTROLLERS=job-controller \
     FEATUREJOB_CLUSTER_KCM_ARGS="--kube-api-qps=200 --kube-api-burst=300" hack/cluster.sh up
-  trap 'hack/cluster.sh down' EXIT
+  CLUSTER_STARTED=1
 fi
 export KUBECONFIG="$STATE/kubeconfig"
 KUBECTL="$(hack/cluster.sh bin)/kubectl"
 "$KUBECTL" apply --server-side --force-conflicts -f crds/
 hack/await-crd.sh "$KUBECTL"
 
-mvn -B --no-transfer-progress -pl featurejob-testkit -am test -DargLine="-Xmx${BENCH_HEAP:-384m}" \
+PROCESS_ARGS=()
+if [ "${BENCH_OPERATOR:-jvm}" = process ]; then
+  [ -w /sys/fs/cgroup/memory/cgroup.procs ] || { echo "BENCH_OPERATOR=process needs root and cgroup v1 memory" >&2; exit 2; }
+  limit="${BENCH_MEMORY_LIMIT:-$(sed -n '/^  limits:/,/^[^ ]/s/^ *memory: *//p' helm/featurejob-operator/values.yaml)}"
+  tool_options="$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\(.*\)"$/\1/p' Dockerfile)"
+  [ -n "$limit" ] && [ -n "$tool_options" ] || { echo "no memory limit in values.yaml or JAVA_TOOL_OPTIONS in Dockerfile" >&2; exit 2; }
+  mvn -B -q -pl featurejob-operator -am -DskipTests package
+  PROCESS_ARGS=(-Dbench.operator=process -Dbench.operatorJar="$ROOT/featurejob-operator/target/featurejob-operator.jar"
+    -Dbench.javaToolOptions="$tool_options" -Dbench.memoryLimit="$(numfmt --from=auto "$limit")"
+    -Dbench.cgroupPrefix="$CGROUP_PREFIX")
+fi
+
+mvn -B --no-transfer-progress -pl featurejob-testkit -am test "${PROCESS_ARGS[@]}" -DargLine="-Xmx${BENCH_HEAP:-384m}" \
   -Dgroups=bench -Dfeaturejob.excludedGroups=none \
   -Dtest=StormBench -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.jobs="${BENCH_JOBS:-200}" -Dbench.seconds="${BENCH_SECONDS:-120}" -Dbench.warmup="${BENCH_WARMUP:-60}" \

@@ -45,6 +45,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,17 @@ class StormBench {
   /** kube-apiserver's and etcd's PIDs (hack/bench.sh): their CPU in the measured window. */
   static final String APISERVER_PID = System.getProperty("bench.apiserverPid", "");
   static final String ETCD_PID = System.getProperty("bench.etcdPid", "");
+  /**
+   * "jvm" (default): the operator in this JVM on a counting client. "process": the built jar as its own
+   * process, as its pod runs it ({@link OperatorProcess}: the image's JAVA_TOOL_OPTIONS, a memory cgroup
+   * with the chart's limit, the chart's ServiceAccount), its requests counted from the audit log.
+   */
+  static final boolean PROCESS = "process".equals(System.getProperty("bench.operator", "jvm"));
+  static final String OPERATOR_JAR = System.getProperty("bench.operatorJar", "");
+  static final String JAVA_TOOL_OPTIONS = System.getProperty("bench.javaToolOptions", "");
+  /** The operator's memory limit in bytes (the chart's limits.memory) and where its cgroups go (hack/bench.sh). */
+  static final long MEMORY_LIMIT = Long.getLong("bench.memoryLimit", 512L << 20);
+  static final String CGROUP_PREFIX = System.getProperty("bench.cgroupPrefix", "");
   /** One status write per launch or failure; a little slack for conflicts and repeated deletes. */
   static final double MAX_STATUS_PER_DECISION = 1.1;
   static final Duration SCHEDULING_TIMEOUT = Duration.ofSeconds(10);
@@ -126,6 +138,8 @@ class StormBench {
     double cpuSelf = -1;
     double cpuApiserver = -1;
     double cpuEtcd = -1;
+    /** BENCH_OPERATOR=process: the operator process's and its cgroup's memory at the window's end. */
+    OperatorProcess.Memory memory;
 
     long total(Map<String, Long> requests) {
       return requests.values().stream().mapToLong(Long::longValue).sum();
@@ -141,6 +155,11 @@ class StormBench {
   void storm() throws Exception {
     try (KubernetesClient admin = new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build()) {
       List<Figures> runs = new ArrayList<>();
+      if (PROCESS && (AUDIT.isEmpty() || !Files.exists(Path.of(AUDIT)) || CGROUP_PREFIX.isEmpty()
+          || OPERATOR_JAR.isEmpty() || SHARDS.stream().anyMatch(n -> n != 1))) {
+        throw new IllegalStateException("BENCH_OPERATOR=process needs the audit log (a cluster hack/bench.sh"
+            + " started), -Dbench.cgroupPrefix, -Dbench.operatorJar and one shard");
+      }
       for (int shards : SHARDS) {
         for (int threads : THREADS) {
           runs.add(operatorRun(admin, shards, threads));
@@ -172,6 +191,12 @@ class StormBench {
    */
   static void check(Figures operator, String table) {
     String who = operator.shards + " shard(s): ";
+    OperatorProcess.Memory memory = operator.memory;
+    if (memory != null && (memory.exited() || memory.oomKills() > 0)) {
+      throw new AssertionError(String.format("%sthe operator process %s (OOM kills in its cgroup: %d)%n%s", who,
+          memory.exited() ? "exited with " + memory.exitCode() + " during the run" : "was OOM-killed",
+          memory.oomKills(), table));
+    }
     if (operator.attempts == 0) {
       throw new AssertionError(who + "no attempt was launched: no storm was measured\n" + table);
     }
@@ -278,33 +303,59 @@ class StormBench {
     env.put("FEATUREJOB_SHARD_COUNT", Integer.toString(shards));
     env.put("FEATUREJOB_RECONCILE_THREADS", Integer.toString(threads));
     List<FeatureJobOperator> operators = new ArrayList<>();
+    OperatorProcess process = null;
     try {
-      for (int i = 0; i < shards; i++) {
+      if (PROCESS) {
+        env.put("FEATUREJOB_SHARD_INDEX", "0");
+        process = OperatorProcess.start(admin, namespace, env, Path.of(OPERATOR_JAR), JAVA_TOOL_OPTIONS,
+            Path.of(CGROUP_PREFIX + "-" + namespace), MEMORY_LIMIT);
+      }
+      for (int i = 0; process == null && i < shards; i++) {
         env.put("FEATUREJOB_SHARD_INDEX", Integer.toString(i));
         operators.add(FeatureJobOperator.start(counted, OperatorConfig.load(env), Clock.systemUTC(), false));
       }
+      OperatorProcess running = process;
+      String operatorPid = process == null ? "self" : Long.toString(process.pid());
       f.loadStart = loadAverage();
       Instant t0 = createAll(created, name -> admin.resource(job(name)).inNamespace(namespace).create());
-      f.coldStartAllSeconds = awaitCount(firstPod, t0);
+      f.coldStartAllSeconds = awaitCount(firstPod, t0, () -> running == null || running.alive());
+      Instant coldEnd = Instant.now();
       f.cold = counter.snapshot();
       Thread.sleep(Duration.ofSeconds(WARMUP).toMillis());
       measuring[0] = true;
+      Instant from = Instant.now();
       Map<String, Long> atStart = counter.snapshot();
-      double[] cpuAtStart = {cpuSeconds("self"), cpuSeconds(APISERVER_PID), cpuSeconds(ETCD_PID)};
+      double[] cpuAtStart = {cpuSeconds(operatorPid), cpuSeconds(APISERVER_PID), cpuSeconds(ETCD_PID)};
       Thread.sleep(Duration.ofSeconds(SECONDS).toMillis());
       measuring[0] = false;
-      f.cpuSelf = cpuSeconds("self") - cpuAtStart[0];
+      Instant to = Instant.now();
+      f.cpuSelf = cpuSeconds(operatorPid) - cpuAtStart[0];
       f.cpuApiserver = APISERVER_PID.isEmpty() ? -1 : cpuSeconds(APISERVER_PID) - cpuAtStart[1];
       f.cpuEtcd = ETCD_PID.isEmpty() ? -1 : cpuSeconds(ETCD_PID) - cpuAtStart[2];
-      f.whole = counter.snapshot();
-      f.steady = minus(f.whole, atStart);
+      if (process != null) {
+        f.memory = process.memory(); // before anything else: the cgroup's peak, and whether it still runs
+        Thread.sleep(2000); // requests in flight at the window's end reach the audit log
+        Path audit = Path.of(AUDIT);
+        f.cold = AuditLog.count(audit, process.username, Instant.EPOCH, coldEnd);
+        f.whole = AuditLog.count(audit, process.username, Instant.EPOCH, to);
+        f.steady = AuditLog.count(audit, process.username, from, to);
+      } else {
+        f.whole = counter.snapshot();
+        f.steady = minus(f.whole, atStart);
+      }
       f.attempts = f.steady.getOrDefault("POST pods", 0L);
       f.metricsBytes = 0;
       f.metricsLines = 0;
-      for (FeatureJobOperator operator : operators) {
-        String metrics = scrape(operator.metricsPort());
+      List<Integer> metricsPorts = process != null ? (process.alive() ? List.of(process.metricsPort) : List.of())
+          : operators.stream().map(FeatureJobOperator::metricsPort).toList();
+      for (int port : metricsPorts) {
+        String metrics = scrape(port);
         f.metricsBytes += metrics.getBytes(StandardCharsets.UTF_8).length;
         f.metricsLines += metrics.lines().count();
+      }
+      if (process != null) {
+        f.loadEnd = loadAverage();
+        return f;
       }
       long heapWithOperators = heapAfterGc();
       f.heapDelta = heapWithOperators - heapBefore;
@@ -315,6 +366,9 @@ class StormBench {
       f.operatorHeap = heapWithOperators - settledHeapAfterGc();
     } finally {
       operators.forEach(FeatureJobOperator::close);
+      if (process != null) {
+        process.close();
+      }
       counted.close();
       pods.close();
       jobs.close();
@@ -425,12 +479,16 @@ class StormBench {
     row(out, "retry lateness p50 / p99 (after status nextRunTime)", op.retryLateness.p50p99(), "—", "");
     row(out, "failure recorded after attempt start + schedulingTimeout, p50 / p99", op.failureToStatus.p50p99(),
         "—", "");
-    row(out, "memory growth: operator heap after GC / RSS (bench JVM); kube-controller-manager RSS",
-        String.format("%d MiB / %d MiB", op.heapDelta >> 20, op.rssDelta >> 20),
-        jc == null || jc.rssDelta < 0 ? "n/a" : String.format("RSS %d MiB", jc.rssDelta >> 20),
-        jc == null || jc.rssDelta <= 0 ? "" : fmt((double) op.rssDelta / jc.rssDelta));
-    row(out, "the operator's own heap after GC (with it running minus after it stopped; the benchmark's informers"
-        + " excluded)", String.format("%d MiB", op.operatorHeap >> 20), "—", "");
+    if (op.memory == null) {
+      row(out, "memory growth: operator heap after GC / RSS (bench JVM); kube-controller-manager RSS",
+          String.format("%s / %s", mib(op.heapDelta), mib(op.rssDelta)),
+          jc == null || jc.rssDelta < 0 ? "n/a" : "RSS " + mib(jc.rssDelta),
+          jc == null || jc.rssDelta <= 0 ? "" : fmt((double) op.rssDelta / jc.rssDelta));
+      row(out, "the operator's own heap after GC (with it running minus after it stopped; the benchmark's"
+          + " informers excluded)", mib(op.operatorHeap), "—", "");
+    } else {
+      processRows(out, op.memory, jc);
+    }
     row(out, "/metrics bytes, lines per job", String.format("%d, %d", op.metricsBytes / JOBS, op.metricsLines / JOBS),
         "—", "");
     out.append("\nretry lateness: from status nextRunTime (a whole second, the retry's very instant) to the pod's"
@@ -443,20 +501,38 @@ class StormBench {
     return out.toString();
   }
 
+  /** The operator process's memory (BENCH_OPERATOR=process), read at the end of the measured window. */
+  private static void processRows(StringBuilder out, OperatorProcess.Memory m, Figures jc) {
+    row(out, "operator process: the JVM's ergonomics in its cgroup (collector, memory it sees, max heap)",
+        String.format("%s, %s, heap %s", m.collector(), mib(m.seenMemory()), mib(m.heapMax())), "—", "");
+    row(out, "operator process: cgroup memory peak (cold start to window end) / usage at the end / limit",
+        String.format("%s / %s / %s", mib(m.peakUsage()), mib(m.usage()), mib(m.limit())),
+        jc == null || jc.rssDelta < 0 ? "n/a" : "kube-controller-manager RSS growth " + mib(jc.rssDelta), "");
+    row(out, "operator process: VmHWM / VmRSS", String.format("%s / %s", mib(m.vmHwm()), mib(m.vmRss())), "—", "");
+    row(out, "operator process: heap after GC, highest of " + m.gcPauses() + " collections / after a full GC at"
+        + " the end", String.format("%s / %s", mib(m.maxHeapAfterGc()), mib(m.heapAfterFullGc())), "—", "");
+    row(out, "operator process: memory.failcnt / OOM kills / exited during the run",
+        String.format("%d / %d / %s", m.failcnt(), m.oomKills(), m.exited() ? "yes (" + m.exitCode() + ")" : "no"),
+        "—", "");
+  }
+
   /** One row per shard count: the same storm, the same API server, one after the other. */
   static String shardTable(List<Figures> runs) {
     StringBuilder out = new StringBuilder(String.format("%nruns: %d jobs each, all shards in this JVM; CPU in the"
         + " measured window as cores busy (CPU seconds / %d s)%n", JOBS, SECONDS));
     out.append("| shards | reconcile threads | attempts | API requests per attempt | cold start (all first pods)"
         + " | cold start p50 / p99 | retry lateness p50 / p99 | failure to status p50 / p99"
-        + " | CPU: bench JVM / kube-apiserver / etcd | heap after GC / RSS growth | operator heap | load average |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + " | CPU: operator's JVM / kube-apiserver / etcd | heap after GC / RSS growth (bench JVM) | operator heap"
+        + " | operator process: cgroup peak / VmHWM / heap after full GC (limit) | load average |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Figures f : runs) {
-      out.append(String.format("| %d | %d | %d | %s | %s | %s | %s | %s | %s / %s / %s | %d MiB / %d MiB | %d MiB"
-              + " | %s -> %s |%n",
+      OperatorProcess.Memory m = f.memory;
+      out.append(String.format("| %d | %d | %d | %s | %s | %s | %s | %s | %s / %s / %s | %s / %s | %s | %s | %s -> %s |%n",
           f.shards, f.threads, f.attempts, fmt(per(f.total(f.steady), f.attempts)), coldText(f), f.coldStart.p50p99(),
           f.retryLateness.p50p99(), f.failureToStatus.p50p99(), cores(f.cpuSelf), cores(f.cpuApiserver),
-          cores(f.cpuEtcd), f.heapDelta >> 20, f.rssDelta >> 20, f.operatorHeap >> 20, f.loadStart, f.loadEnd));
+          cores(f.cpuEtcd), mib(f.heapDelta), mib(f.rssDelta), mib(f.operatorHeap),
+          m == null ? "n/a" : String.format("%s / %s / %s (%s)", mib(m.peakUsage()), mib(m.vmHwm()),
+              mib(m.heapAfterFullGc()), mib(m.limit())), f.loadStart, f.loadEnd));
     }
     return out.toString();
   }
@@ -475,6 +551,11 @@ class StormBench {
 
   private static void row(StringBuilder out, String figure, Object op, Object jc, String ratio) {
     out.append(String.format("| %s | %s | %s | %s |%n", figure, op, jc, ratio));
+  }
+
+  /** Bytes as whole MiB; "n/a" for -1 (not measured in this mode). */
+  static String mib(long bytes) {
+    return bytes < 0 ? "n/a" : (bytes >> 20) + " MiB";
   }
 
   static String fmt(double v) {
@@ -513,8 +594,14 @@ class StormBench {
 
   /** Seconds from {@code t0} until every job has its first pod, or NaN when not within {@link #COLD_START_LIMIT}. */
   static double awaitCount(Map<String, Instant> firstPod, Instant t0) throws InterruptedException {
+    return awaitCount(firstPod, t0, () -> true);
+  }
+
+  /** The same, giving up early once {@code operatorAlive} says the operator process has exited. */
+  static double awaitCount(Map<String, Instant> firstPod, Instant t0, BooleanSupplier operatorAlive)
+      throws InterruptedException {
     Instant deadline = t0.plus(COLD_START_LIMIT);
-    while (firstPod.size() < JOBS && Instant.now().isBefore(deadline)) {
+    while (firstPod.size() < JOBS && Instant.now().isBefore(deadline) && operatorAlive.getAsBoolean()) {
       Thread.sleep(100);
     }
     if (firstPod.size() < JOBS) {
@@ -612,19 +699,7 @@ class StormBench {
 
   /** VmRSS of /proc/{pid} ("self" for this JVM), -1 when unknown. */
   static long rssBytes(String pid) throws Exception {
-    if (pid == null || pid.isEmpty()) {
-      return -1;
-    }
-    Path status = Path.of("/proc", pid, "status");
-    if (!Files.exists(status)) {
-      return -1;
-    }
-    for (String line : Files.readAllLines(status)) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-      }
-    }
-    return -1;
+    return ProcStatus.bytes(pid, "VmRSS");
   }
 
   static String loadAverage() throws Exception {
