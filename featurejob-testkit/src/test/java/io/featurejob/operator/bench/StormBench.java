@@ -70,7 +70,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>-Dbench.jobs (200), -Dbench.seconds (120, measured), -Dbench.warmup (60), -Dbench.audit (the audit
  * log; without it the Job controller is skipped), -Dbench.kcmPid, -Dbench.shards (1; "1,2,3" runs the
- * operator storm once per shard count and adds a table of them).
+ * operator storm once per shard count and adds a table of them), -Dbench.operator=process (the operator as
+ * its own process in a memory cgroup with the chart's limit, {@link OperatorProcess}; its requests from the
+ * audit log; the run fails if it exited or was OOM-killed).
  */
 @Tag("bench")
 class StormBench {
