@@ -8,8 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The API server's audit log (hack/bench.sh starts it with a Metadata-level policy): requests of one
@@ -21,17 +24,40 @@ final class AuditLog {
 
   private AuditLog() {}
 
+  /**
+   * Counts in {@code log} and in the files kube-apiserver rotated it into: it moves the log aside at 100 MB
+   * ({@code --audit-log-maxsize}'s default), as {@code audit-<time>.log} beside it, which a 5,000-job run
+   * reaches during its cold start.
+   */
   static Map<String, Long> count(Path log, String username, Instant from, Instant to) throws IOException {
     Map<String, Long> counts = new TreeMap<>();
-    try (BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        String key = keyOf(line, username, from, to);
-        if (key != null) {
-          counts.merge(key, 1L, Long::sum);
+    for (Path file : withRotated(log)) {
+      try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          String key = keyOf(line, username, from, to);
+          if (key != null) {
+            counts.merge(key, 1L, Long::sum);
+          }
         }
       }
     }
     return counts;
+  }
+
+  /** {@code log} ("audit.log") and its rotated files beside it ("audit-2026-12-01T03-40-12.345.log"). */
+  static List<Path> withRotated(Path log) throws IOException {
+    String name = log.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String prefix = (dot < 0 ? name : name.substring(0, dot)) + "-";
+    String suffix = dot < 0 ? "" : name.substring(dot);
+    Path dir = log.toAbsolutePath().getParent();
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> list = Files.list(dir)) {
+      list.filter(p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(suffix))
+          .sorted().forEach(files::add);
+    }
+    files.add(log);
+    return files;
   }
 
   /** The request's key if {@code line} is a completed request of {@code username} received in [from, to). */

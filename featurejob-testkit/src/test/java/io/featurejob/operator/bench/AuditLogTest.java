@@ -3,11 +3,13 @@ package io.featurejob.operator.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * On real audit lines: audit-job-controller.jsonl holds four lines of the audit log kube-apiserver
@@ -46,6 +48,19 @@ class AuditLogTest {
     assertEquals("POST pods", AuditLog.keyOf(line, JOB_CONTROLLER, from, to));
     assertNull(AuditLog.keyOf(line.replace("\"ResponseComplete\"", "\"ResponseStarted\""), JOB_CONTROLLER, from, to));
     assertNull(AuditLog.keyOf(line, JOB_CONTROLLER + "x", from, to), "the user name must match whole");
+  }
+
+  /** kube-apiserver rotates its audit log at 100 MB into audit-<time>.log beside it: both are counted. */
+  @Test
+  void countsTheRotatedFilesToo(@TempDir Path dir) throws Exception {
+    List<String> lines = Files.readAllLines(SAMPLE);
+    Files.write(dir.resolve("audit-2026-11-30T14-39-10.123.log"), lines.subList(0, 2));
+    Files.write(dir.resolve("audit.log"), lines.subList(2, lines.size()));
+    Files.write(dir.resolve("kube-apiserver.log"), lines.subList(0, 2));
+    assertEquals(AuditLog.count(SAMPLE, JOB_CONTROLLER, Instant.parse("2026-11-30T14:39:00Z"),
+            Instant.parse("2026-11-30T14:40:00Z")),
+        AuditLog.count(dir.resolve("audit.log"), JOB_CONTROLLER, Instant.parse("2026-11-30T14:39:00Z"),
+            Instant.parse("2026-11-30T14:40:00Z")));
   }
 
   @Test

@@ -509,7 +509,7 @@ class StormBench {
         String.format("%s, %s, heap %s", m.collector(), mib(m.seenMemory()), mib(m.heapMax())), "—", "");
     row(out, "operator process: cgroup memory peak (cold start to window end) / usage at the end / limit",
         String.format("%s / %s / %s", mib(m.peakUsage()), mib(m.usage()), mib(m.limit())),
-        jc == null || jc.rssDelta < 0 ? "n/a" : "kube-controller-manager RSS growth " + mib(jc.rssDelta), "");
+        jc == null ? "n/a" : "kube-controller-manager RSS growth " + mib(jc.rssDelta), "");
     row(out, "operator process: VmHWM / VmRSS", String.format("%s / %s", mib(m.vmHwm()), mib(m.vmRss())), "—", "");
     row(out, "operator process: heap after GC, highest of " + m.gcPauses() + " collections / after a full GC at"
         + " the end", String.format("%s / %s", mib(m.maxHeapAfterGc()), mib(m.heapAfterFullGc())), "—", "");
@@ -555,9 +555,9 @@ class StormBench {
     out.append(String.format("| %s | %s | %s | %s |%n", figure, op, jc, ratio));
   }
 
-  /** Bytes as whole MiB; "n/a" for -1 (not measured in this mode). */
+  /** Bytes as whole MiB; "n/a" for -1 (not measured in this mode; a growth may be below zero). */
   static String mib(long bytes) {
-    return bytes < 0 ? "n/a" : (bytes >> 20) + " MiB";
+    return bytes == -1 ? "n/a" : (bytes / (1 << 20)) + " MiB";
   }
 
   static String fmt(double v) {
