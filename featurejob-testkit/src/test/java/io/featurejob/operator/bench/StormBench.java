@@ -525,7 +525,7 @@ class StormBench {
     out.append("| shards | reconcile threads | attempts | API requests per attempt | cold start (all first pods)"
         + " | cold start p50 / p99 | retry lateness p50 / p99 | failure to status p50 / p99"
         + " | CPU: operator's JVM / kube-apiserver / etcd | heap after GC / RSS growth (bench JVM) | operator heap"
-        + " | operator process: cgroup peak / VmHWM / heap after full GC (limit) | load average |\n");
+        + " | operator process: cgroup peak / VmHWM / heap after full GC (limit), OOM kills, exited | load average |\n");
     out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Figures f : runs) {
       OperatorProcess.Memory m = f.memory;
@@ -533,8 +533,9 @@ class StormBench {
           f.shards, f.threads, f.attempts, fmt(per(f.total(f.steady), f.attempts)), coldText(f), f.coldStart.p50p99(),
           f.retryLateness.p50p99(), f.failureToStatus.p50p99(), cores(f.cpuSelf), cores(f.cpuApiserver),
           cores(f.cpuEtcd), mib(f.heapDelta), mib(f.rssDelta), mib(f.operatorHeap),
-          m == null ? "n/a" : String.format("%s / %s / %s (%s)", mib(m.peakUsage()), mib(m.vmHwm()),
-              mib(m.heapAfterFullGc()), mib(m.limit())), f.loadStart, f.loadEnd));
+          m == null ? "n/a" : String.format("%s / %s / %s (%s), %d, %s", mib(m.peakUsage()), mib(m.vmHwm()),
+              mib(m.heapAfterFullGc()), mib(m.limit()), m.oomKills(), m.exited() ? "yes (" + m.exitCode() + ")" : "no"),
+          f.loadStart, f.loadEnd));
     }
     return out.toString();
   }
