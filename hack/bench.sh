@@ -11,7 +11,7 @@
 #   follows; all shards run in the benchmark's JVM).
 #   BENCH_THREADS (16, the default): reconcile threads per operator to run one after the other, e.g. "4,16"; the runs'
 #   table shows the CPU of this JVM, kube-apiserver and etcd in each measured window.
-#   BENCH_HEAP (384m): the benchmark JVM's heap, the chart's default (75% of its 512Mi memory limit).
+#   BENCH_HEAP (384m): the benchmark JVM's heap (75% of 512Mi); with BENCH_OPERATOR=process the operator has its own.
 #   BENCH_OPERATOR (jvm): "process" runs the operator as its own process, as its pod does: the built jar
 #   (java -jar featurejob-operator.jar run) with the Dockerfile's JAVA_TOOL_OPTIONS, in a cgroup v1 memory
 #   cgroup limited to the chart's limits.memory (BENCH_MEMORY_LIMIT, default from helm/*/values.yaml), as
