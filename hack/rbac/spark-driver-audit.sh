@@ -106,7 +106,12 @@ kill "$OPERATOR_PID"; wait "$OPERATOR_PID" 2>/dev/null || true; OPERATOR_PID=""
 echo "[audit] driver pod $NS/$POD (Pending: no kubelet); operator stopped"
 
 CONFIGMAP="$("$K" -n "$NS" get pod "$POD" -o jsonpath='{.spec.volumes[?(@.name=="executor-template")].configMap.name}')"
-"$K" -n "$NS" get configmap "$CONFIGMAP" -o jsonpath='{.data.executor-template\.yaml}' > "$WORK/executor-template.yaml"
+# the template the driver's spark.kubernetes.executor.podTemplateFile names (one per executor capacity)
+TEMPLATE_KEY="$("$K" -n "$NS" get pod "$POD" -o jsonpath='{.spec.containers[0].args}' \
+  | python3 -c 'import json, sys; print([a.rsplit("/", 1)[1] for a in json.load(sys.stdin) if a.startswith("spark.kubernetes.executor.podTemplateFile=")][-1])')"
+"$K" -n "$NS" get configmap "$CONFIGMAP" -o json \
+  | python3 -c 'import json, sys; sys.stdout.write(json.load(sys.stdin)["data"][sys.argv[1]])' "$TEMPLATE_KEY" \
+  > "$WORK/executor-template.yaml"
 "$K" -n "$NS" create token "$SA" --duration=1h > "$WORK/token"
 cat > "$WORK/app.py" <<'EOF'
 # Starts a session (the driver requests its executors), outlives the first executor poll (30 s), stops.
@@ -124,7 +129,8 @@ out = []
 for a in args:
     a = a.replace("$(POD_IP)", "127.0.0.1").replace("$(POD_NAME)", pod)
     a = a.replace("k8s://https://kubernetes.default.svc", "k8s://https://127.0.0.1:" + port)
-    a = a.replace("/opt/featurejob/executor-template/executor-template.yaml", work + "/executor-template.yaml")
+    if a.startswith("spark.kubernetes.executor.podTemplateFile="):
+        a = "spark.kubernetes.executor.podTemplateFile=" + work + "/executor-template.yaml"
     out.append(a)
 out[-1] = work + "/app.py"   # the application file (no arguments in this FeatureJob)
 out[-1:-1] = ["--conf", "spark.kubernetes.authenticate.oauthTokenFile=" + work + "/token",

@@ -32,7 +32,6 @@ public final class Labels {
   /** Users set this annotation on a FeatureJob (any new value) for one extra run now. */
   public static final String RUN_NOW = "featurejob.io/run-now";
 
-  /** ConfigMap key holding the executor pod template; mounted into the driver at this path. */
-  public static final String EXECUTOR_TEMPLATE_KEY = "executor-template.yaml";
+  /** Where the driver mounts its job's executor-template ConfigMap (one template per executor capacity). */
   public static final String EXECUTOR_TEMPLATE_MOUNT = "/opt/featurejob/executor-template";
 }

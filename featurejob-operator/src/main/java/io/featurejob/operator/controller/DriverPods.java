@@ -64,8 +64,8 @@ final class DriverPods {
    * ({@link TemplateWrites}), then the driver pod. That check is the fence for a leader frozen between its
    * status write and these writes: its successor's first write makes them no-ops. A freeze between the
    * check and the writes remains; the successor's next pass deletes such a pod ({@code PodCleanup}: a
-   * running driver that is not the attempt), and a template it overwrote is written again within
-   * {@link TemplateWrites#REFRESH}.
+   * running driver that is not the attempt); a template it overwrote with an older spec stays until this
+   * job's spec changes again or a failure puts it in doubt ({@link TemplateWrites#suspect}).
    *
    * <p>Only with leader election or shards (one GET per launch): otherwise the chart runs one replica with
    * the Recreate strategy, so there is no other writer to fence against.
@@ -78,7 +78,7 @@ final class DriverPods {
       return Launch.SUPERSEDED;
     }
     // after the fence: a frozen leader's older spec must not overwrite the successor's template either
-    ConfigMap template = ExecutorPodTemplate.configMap(job, plan, profile, restrictedSecurityContext);
+    ConfigMap template = ExecutorPodTemplate.configMap(job, profile, restrictedSecurityContext);
     templates.ensure(job.getMetadata().getUid(), template);
     Pod driver = DriverPodBuilder.build(job, spec, plan, profile, restrictedSecurityContext);
     try {
@@ -105,6 +105,11 @@ final class DriverPods {
   String createdUid(String jobUid, String podName) {
     Launched last = launched.get(jobUid);
     return last != null && last.podName.equals(podName) ? last.podUid : null;
+  }
+
+  /** An attempt failed in a way a missing template could explain: write it again before the next launch. */
+  void suspectTemplate(String jobUid) {
+    templates.suspect(jobUid);
   }
 
   /** The job was deleted: its pods and template ConfigMap go with it (owner references), so forget it. */

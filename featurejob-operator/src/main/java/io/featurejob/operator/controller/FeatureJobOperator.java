@@ -92,7 +92,7 @@ public final class FeatureJobOperator implements AutoCloseable {
     FeatureJobReconciler reconciler = new FeatureJobReconciler(clock, resolver, classifier,
         // the launch fence where another process may write the same job: a leader's successor, or a
         // shard that handled the job before a change of the shard count
-        new DriverPods(client, profile, config.restrictedSecurityContext(), new TemplateWrites(client, clock),
+        new DriverPods(client, profile, config.restrictedSecurityContext(), new TemplateWrites(client),
             config.leaderElection() || config.shardCount() > 1),
         events, metrics, config.watchReferences(), shard);
 

@@ -184,6 +184,9 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
     for (String pod : decision.deletePods()) {
       driverPods.delete(namespace, pod); // idempotent: a pod already gone is success
     }
+    if (TemplateWrites.healsAfter(decision.finished())) {
+      driverPods.suspectTemplate(job.getMetadata().getUid());
+    }
     if (decision.launch() != null) {
       try {
         DriverPods.Launch launched = driverPods.launch(job, resolved.spec(), decision.launch(),

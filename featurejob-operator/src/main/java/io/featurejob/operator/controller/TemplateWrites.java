@@ -6,56 +6,53 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.featurejob.operator.policy.Decision;
 import io.featurejob.operator.spark.Sha256;
 import java.net.HttpURLConnection;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes a job's executor-template ConfigMap only when its content differs from what this process last
- * wrote for that job (the template is the same for every attempt of a job until its spec or executor
- * capacity changes), instead of create-409-read-update before every attempt.
+ * wrote for that job (the ConfigMap holds the templates for both executor capacities, so it is the same
+ * for every attempt of a job, fallbacks to on-demand included, until its spec changes), instead of
+ * create-409-read-update before every attempt.
  *
- * <p>What was written is remembered per job uid in memory, for at most {@link #REFRESH}: a ConfigMap
- * deleted by hand is written again within that time, and a restarted operator writes each job's
- * once. {@link #forget} drops a deleted job's entry.
+ * <p>What was written is remembered per job uid in memory, so a restarted operator writes each job's
+ * once. A ConfigMap deleted by hand leaves the next driver stuck before its container starts, an attempt
+ * that ends in a failure that needs a human (Timeout), never a transient one: {@link #suspect} makes the
+ * retry of such a failure write the template again ({@link #healsAfter}). {@link #forget} drops a deleted
+ * job's entry. (A rewrite every 10 minutes healed the same case before, at one request per run of every
+ * job scheduled less often than that.)
  *
  * <p>One request per write where this process wrote the job's template before (a JSON merge patch of the
- * whole object: the fallback's rewrite, a refresh), one for a new job (create); only a ConfigMap this
+ * whole object: a spec edit's rewrite, a suspect one), one for a new job (create); only a ConfigMap this
  * process does not know of costs two (create answered 409 after a restart, then the patch; or the patch
  * answered 404 after a deletion by hand, then the create). The old create-409-read-update was three.
  */
 final class TemplateWrites {
-  /** A remembered write is trusted this long, then the ConfigMap is written again (self-heals a deletion). */
-  static final Duration REFRESH = Duration.ofMinutes(10);
-
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   private final KubernetesClient client;
-  private final Clock clock;
-  private final Map<String, Written> written = new ConcurrentHashMap<>();
+  /** Per job uid, the digest of this process's last write; {@link #SUSPECT} once a failure put it in doubt. */
+  private final Map<String, String> written = new ConcurrentHashMap<>();
+  private static final String SUSPECT = "";
 
-  TemplateWrites(KubernetesClient client, Clock clock) {
+  TemplateWrites(KubernetesClient client) {
     this.client = client;
-    this.clock = clock;
   }
-
-  private record Written(String digest, Instant at) {}
 
   /**
    * Makes sure the ConfigMap holds {@code template}: writes it when this job's last write had other
-   * content, is older than {@link #REFRESH} or unknown. {@code jobUid} keys the memory.
+   * content, is suspect or unknown. {@code jobUid} keys the memory.
    *
    * @return true when a write was sent
    */
   boolean ensure(String jobUid, ConfigMap template) {
     String digest = digest(template);
-    Instant now = clock.instant();
-    Written last = written.get(jobUid);
-    if (last != null && last.digest.equals(digest) && now.isBefore(last.at.plus(REFRESH))) {
+    String last = written.get(jobUid);
+    if (digest.equals(last)) {
       return false;
     }
     var configMaps = client.configMaps().inNamespace(template.getMetadata().getNamespace());
@@ -68,8 +65,22 @@ final class TemplateWrites {
     } else {
       runThenOn(patch, HttpURLConnection.HTTP_NOT_FOUND, create);
     }
-    written.put(jobUid, new Written(digest, now));
+    written.put(jobUid, digest);
     return true;
+  }
+
+  /**
+   * Whether an attempt that ended in this decision could have been stopped by a missing template: one that
+   * failed with a class that is not transient. Capacity shortages, spot reclaims and deleted pods say
+   * nothing about the template, so a storm of them writes nothing.
+   */
+  static boolean healsAfter(List<Decision.FinishedAttempt> finished) {
+    return finished.stream().anyMatch(f -> f.failureClass() != null && !f.failureClass().isTransient());
+  }
+
+  /** The job's template is in doubt: its next launch writes it again (a merge patch, or a create if gone). */
+  void suspect(String jobUid) {
+    written.computeIfPresent(jobUid, (uid, digest) -> SUSPECT);
   }
 
   /** Runs {@code first}, and {@code second} when the API server answered {@code first} with {@code code}. */

@@ -89,8 +89,8 @@ public final class SparkSubmitArgs {
         MemoryOverhead.mebibytes(spark.executorOverheadMiB(), plan.executorMemoryMiB())));
     // In client mode spark-submit sizes its own JVM heap from this.
     conf(args, "spark.driver.memory", SparkMemory.fromMebibytes(plan.driverMemoryMiB()));
-    conf(args, "spark.kubernetes.executor.podTemplateFile",
-        Labels.EXECUTOR_TEMPLATE_MOUNT + "/" + Labels.EXECUTOR_TEMPLATE_KEY);
+    // The ConfigMap holds a template per capacity: a fallback to on-demand changes only this path.
+    conf(args, "spark.kubernetes.executor.podTemplateFile", ExecutorPodTemplate.file(plan.executorCapacity()));
     conf(args, "spark.kubernetes.executor.podTemplateContainerName", ExecutorPodTemplate.CONTAINER_NAME);
     conf(args, "spark.kubernetes.executor.podNamePrefix",
         PodNames.executorPodNamePrefix(job, plan.runId(), plan.attempt()));

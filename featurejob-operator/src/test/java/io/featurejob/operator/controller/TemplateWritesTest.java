@@ -9,8 +9,11 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.featurejob.operator.testing.CrudMockServer;
-import io.featurejob.operator.testing.MutableClock;
-import java.time.Instant;
+import io.featurejob.operator.api.CapacityType;
+import io.featurejob.operator.api.FailureClass;
+import io.featurejob.operator.api.Outcome;
+import io.featurejob.operator.policy.Decision;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +26,6 @@ class TemplateWritesTest {
 
   KubernetesMockServer server;
   KubernetesClient client;
-  MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
 
   @BeforeEach
   void start() throws Exception {
@@ -58,46 +60,75 @@ class TemplateWritesTest {
 
   @Test
   void aNewJobCostsOneCreateAndAnUnchangedTemplateNothing() throws InterruptedException {
-    TemplateWrites writes = new TemplateWrites(client, clock);
+    TemplateWrites writes = new TemplateWrites(client);
     assertTrue(writes.ensure(UID, template("spot")));
     assertEquals(List.of("POST " + COLLECTION), requests());
 
-    assertFalse(writes.ensure(UID, template("spot")), "the same content again");
-    clock.advance(TemplateWrites.REFRESH.minusSeconds(1));
-    assertFalse(writes.ensure(UID, template("spot")), "within REFRESH");
+    for (int attempt = 2; attempt <= 5; attempt++) {
+      assertFalse(writes.ensure(UID, template("spot")), "the same content again, attempt " + attempt);
+    }
     assertEquals(List.of(), requests());
   }
 
   @Test
   void aChangedTemplateIsOnePatch() throws InterruptedException {
-    TemplateWrites writes = new TemplateWrites(client, clock);
+    TemplateWrites writes = new TemplateWrites(client);
     writes.ensure(UID, template("spot"));
     requests();
 
     assertTrue(writes.ensure(UID, template("on-demand")));
-    assertEquals(List.of("PATCH " + OBJECT), requests(), "the fallback's rewrite");
+    assertEquals(List.of("PATCH " + OBJECT), requests(), "a spec edit's rewrite");
     assertEquals("capacity: on-demand", stored());
   }
 
   @Test
-  void anUnchangedTemplateIsWrittenAgainAfterRefreshAndHealsADeletion() throws InterruptedException {
-    TemplateWrites writes = new TemplateWrites(client, clock);
+  void aSuspectTemplateIsWrittenAgainAndHealsADeletion() throws InterruptedException {
+    TemplateWrites writes = new TemplateWrites(client);
     writes.ensure(UID, template("spot"));
     client.configMaps().inNamespace("ml").withName("trip-features-executor-template").delete();
     requests();
 
-    clock.advance(TemplateWrites.REFRESH);
+    assertFalse(writes.ensure(UID, template("spot")), "nothing says it is gone: no write");
+    writes.suspect(UID);
     assertTrue(writes.ensure(UID, template("spot")));
     assertEquals(List.of("PATCH " + OBJECT, "POST " + COLLECTION), requests(), "the patch finds nothing: create");
     assertEquals("capacity: spot", stored());
+    assertFalse(writes.ensure(UID, template("spot")), "written again: trusted again");
+  }
+
+  @Test
+  void aSuspectTemplateThatIsThereIsOnePatch() throws InterruptedException {
+    TemplateWrites writes = new TemplateWrites(client);
+    writes.ensure(UID, template("spot"));
+    requests();
+    writes.suspect(UID);
+    assertTrue(writes.ensure(UID, template("spot")));
+    assertEquals(List.of("PATCH " + OBJECT), requests());
+  }
+
+  /** Only a failure that needs a human puts the template in doubt; a storm of transient ones writes nothing. */
+  @Test
+  void healsAfterAFailureThatIsNotTransient() {
+    for (FailureClass c : FailureClass.values()) {
+      assertEquals(!c.isTransient(), TemplateWrites.healsAfter(List.of(finished(Outcome.Failed, c))), c.name());
+    }
+    assertFalse(TemplateWrites.healsAfter(List.of()), "nothing finished");
+    assertFalse(TemplateWrites.healsAfter(List.of(finished(Outcome.Succeeded, null))), "a success");
+    assertTrue(TemplateWrites.healsAfter(List.of(finished(Outcome.Failed, FailureClass.CapacityUnavailable),
+        finished(Outcome.Failed, FailureClass.Timeout))), "any of them");
+  }
+
+  static Decision.FinishedAttempt finished(Outcome outcome, FailureClass failureClass) {
+    return new Decision.FinishedAttempt(outcome, failureClass, Duration.ofMinutes(3), CapacityType.OnDemand,
+        CapacityType.Spot, 2);
   }
 
   @Test
   void aRestartedOperatorOverwritesTheTemplateItFinds() throws InterruptedException {
-    new TemplateWrites(client, clock).ensure(UID, template("on-demand"));
+    new TemplateWrites(client).ensure(UID, template("on-demand"));
     requests();
 
-    TemplateWrites restarted = new TemplateWrites(client, clock);
+    TemplateWrites restarted = new TemplateWrites(client);
     assertTrue(restarted.ensure(UID, template("spot")));
     assertEquals(List.of("POST " + COLLECTION, "PATCH " + OBJECT), requests(), "create answered 409, then the patch");
     assertEquals("capacity: spot", stored());
@@ -107,7 +138,7 @@ class TemplateWritesTest {
 
   @Test
   void aDeletedJobIsForgotten() {
-    TemplateWrites writes = new TemplateWrites(client, clock);
+    TemplateWrites writes = new TemplateWrites(client);
     writes.ensure(UID, template("spot"));
     assertEquals(1, writes.size());
     writes.forget(UID);

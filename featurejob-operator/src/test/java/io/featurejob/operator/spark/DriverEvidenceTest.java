@@ -50,7 +50,7 @@ class DriverEvidenceTest {
   @BeforeEach
   void projectTheConfigMapVolume() throws IOException {
     ConfigMap configMap = ExecutorPodTemplate.configMap(SparkFixtures.job("trip-features"),
-        SparkFixtures.examplePlan("trip-features"), CapacityProfiles.named("none"), true);
+        CapacityProfiles.named("none"), true);
     Pod driver = DriverPodBuilder.build(SparkFixtures.job("trip-features"), SparkFixtures.exampleSpec(),
         SparkFixtures.examplePlan("trip-features"), CapacityProfiles.named("none"), true);
     mount = tmp.resolve("mount");

@@ -112,7 +112,7 @@ class DriverPodBuilderTest {
         "--conf", "spark.executor.memory=4g",
         "--conf", "spark.executor.memoryOverhead=1g",
         "--conf", "spark.driver.memory=2g",
-        "--conf", "spark.kubernetes.executor.podTemplateFile=/opt/featurejob/executor-template/executor-template.yaml",
+        "--conf", "spark.kubernetes.executor.podTemplateFile=/opt/featurejob/executor-template/executor-template-spot.yaml",
         "--conf", "spark.kubernetes.executor.podTemplateContainerName=spark-kubernetes-executor",
         "--conf", "spark.kubernetes.executor.podNamePrefix=trip-features-20261123-2300-3",
         "--conf", "spark.driver.port=7078",
@@ -252,10 +252,20 @@ class DriverPodBuilderTest {
     assertEquals(volume.getName(), mount.getName());
     assertEquals(Labels.EXECUTOR_TEMPLATE_MOUNT, mount.getMountPath());
     assertTrue(mount.getReadOnly());
-    assertEquals(mount.getMountPath() + "/" + Labels.EXECUTOR_TEMPLATE_KEY,
-        conf(container(pod).getArgs(), "spark.kubernetes.executor.podTemplateFile"));
-    assertEquals(ExecutorPodTemplate.configMap(job, plan, CapacityProfiles.named("none"), true).getMetadata().getName(),
+    assertEquals(mount.getMountPath() + "/executor-template-spot.yaml",
+        conf(container(pod).getArgs(), "spark.kubernetes.executor.podTemplateFile"), "the plan's executors are spot");
+    assertEquals(ExecutorPodTemplate.configMap(job, CapacityProfiles.named("none"), true).getMetadata().getName(),
         volume.getConfigMap().getName());
+  }
+
+  @Test
+  void aFallbackToOnDemandNamesTheOtherTemplateInTheSameConfigMap() {
+    LaunchPlan fallback = SparkFixtures.plan("trip-features", "20261123-2300", 4,
+        CapacityType.OnDemand, CapacityType.OnDemand, plan.driverMemoryMiB(), plan.executorMemoryMiB());
+    Pod pod = build(exampleSpec(), fallback);
+    assertEquals(Labels.EXECUTOR_TEMPLATE_MOUNT + "/executor-template-on-demand.yaml",
+        conf(container(pod).getArgs(), "spark.kubernetes.executor.podTemplateFile"));
+    assertEquals("trip-features-executor-template", pod.getSpec().getVolumes().get(0).getConfigMap().getName());
   }
 
   @Test
@@ -273,7 +283,7 @@ class DriverPodBuilderTest {
     assertEquals("/opt/featurejob/evidence", mount.getMountPath());
     assertTrue(mount.getReadOnly());
     assertEquals("/opt/featurejob/evidence/driver-entrypoint.sh", container(pod).getCommand().get(1));
-    var configMap = ExecutorPodTemplate.configMap(job, plan, CapacityProfiles.named("none"), true);
+    var configMap = ExecutorPodTemplate.configMap(job, CapacityProfiles.named("none"), true);
     for (var item : volume.getConfigMap().getItems()) {
       assertTrue(configMap.getData().containsKey(item.getKey()) || configMap.getBinaryData().containsKey(item.getKey()),
           item.getKey());

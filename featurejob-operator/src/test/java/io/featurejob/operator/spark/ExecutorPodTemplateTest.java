@@ -4,6 +4,7 @@ import static io.featurejob.operator.spark.SparkFixtures.examplePlan;
 import static io.featurejob.operator.spark.SparkFixtures.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.featurejob.operator.api.CapacityType;
 import io.featurejob.operator.api.FeatureJob;
 import io.featurejob.operator.api.Labels;
@@ -50,11 +52,25 @@ class ExecutorPodTemplateTest {
   }
 
   @Test
-  void sameTemplateForEveryAttemptOfTheSameCapacity() {
-    LaunchPlan later = SparkFixtures.plan("trip-features", "20261124-2300", 1,
-        plan.driverCapacity(), plan.executorCapacity(), plan.driverMemoryMiB(), plan.executorMemoryMiB());
-    assertEquals(ExecutorPodTemplate.configMap(job, plan, CapacityProfiles.named("gke"), true),
-        ExecutorPodTemplate.configMap(job, later, CapacityProfiles.named("gke"), true));
+  void theConfigMapHoldsBothCapacitiesTemplatesSoAFallbackNeedsNoWrite() {
+    LaunchPlan fallback = SparkFixtures.plan("trip-features", "20261124-2300", 2,
+        CapacityType.OnDemand, CapacityType.OnDemand, plan.driverMemoryMiB(), plan.executorMemoryMiB());
+    ConfigMap configMap = ExecutorPodTemplate.configMap(job, CapacityProfiles.named("karpenter"), true);
+    KubernetesSerialization yaml = new KubernetesSerialization();
+    assertEquals(yaml.asYaml(ExecutorPodTemplate.pod(job, plan, CapacityProfiles.named("karpenter"), true)),
+        configMap.getData().get(ExecutorPodTemplate.key(CapacityType.Spot)));
+    assertEquals(yaml.asYaml(ExecutorPodTemplate.pod(job, fallback, CapacityProfiles.named("karpenter"), true)),
+        configMap.getData().get(ExecutorPodTemplate.key(CapacityType.OnDemand)));
+    assertEquals(Map.of("karpenter.sh/capacity-type", "on-demand"),
+        ExecutorPodTemplate.fromConfigMap(configMap, CapacityType.OnDemand).getSpec().getNodeSelector());
+  }
+
+  @Test
+  void keysAndFilesPerCapacity() {
+    assertEquals("executor-template-spot.yaml", ExecutorPodTemplate.key(CapacityType.Spot));
+    assertEquals("executor-template-on-demand.yaml", ExecutorPodTemplate.key(CapacityType.OnDemand));
+    assertEquals("/opt/featurejob/executor-template/executor-template-on-demand.yaml",
+        ExecutorPodTemplate.file(CapacityType.OnDemand));
   }
 
   @Test
@@ -73,16 +89,18 @@ class ExecutorPodTemplateTest {
 
   @Test
   void configMapHoldsTheTemplateAsYamlAndIsOwnedByTheJob() {
-    ConfigMap configMap = ExecutorPodTemplate.configMap(job, plan, CapacityProfiles.named("gke"), true);
+    ConfigMap configMap = ExecutorPodTemplate.configMap(job, CapacityProfiles.named("gke"), true);
     assertEquals("trip-features-executor-template", configMap.getMetadata().getName());
     assertEquals("ml", configMap.getMetadata().getNamespace());
     assertEquals("trip-features", configMap.getMetadata().getLabels().get(Labels.JOB));
     assertEquals("featurejob-operator", configMap.getMetadata().getLabels().get(Labels.MANAGED_BY));
-    assertEquals(java.util.Set.of(Labels.EXECUTOR_TEMPLATE_KEY, DriverEvidence.ENTRYPOINT_KEY), configMap.getData().keySet());
+    assertEquals(java.util.Set.of("executor-template-spot.yaml", "executor-template-on-demand.yaml",
+        DriverEvidence.ENTRYPOINT_KEY), configMap.getData().keySet());
     assertEquals(java.util.Set.of(DriverEvidence.SUMMARY_CLASS_KEY), configMap.getBinaryData().keySet());
-    String yaml = configMap.getData().get(Labels.EXECUTOR_TEMPLATE_KEY);
+    String yaml = configMap.getData().get("executor-template-spot.yaml");
     assertTrue(yaml.contains("kind: \"Pod\"") || yaml.contains("kind: Pod"), yaml);
     assertTrue(yaml.contains("cloud.google.com/gke-spot"), yaml);
+    assertNotEquals(yaml, configMap.getData().get("executor-template-on-demand.yaml"));
 
     OwnerReference owner = configMap.getMetadata().getOwnerReferences().get(0);
     assertEquals("featurejob.io/v1alpha1", owner.getApiVersion());
@@ -96,13 +114,15 @@ class ExecutorPodTemplateTest {
   @Test
   void templateReadsBackFromTheConfigMap() {
     Pod template = ExecutorPodTemplate.pod(job, plan, CapacityProfiles.named("gke"), true);
-    assertEquals(template, ExecutorPodTemplate.fromConfigMap(ExecutorPodTemplate.configMap(job, template)));
+    assertEquals(template, ExecutorPodTemplate.fromConfigMap(
+        ExecutorPodTemplate.configMap(job, Map.of(CapacityType.Spot, template)), CapacityType.Spot));
   }
 
   @Test
   void configMapWithoutTemplateIsAnError() {
     ConfigMap empty = new ConfigMapBuilder().withNewMetadata().withName("x").endMetadata().build();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExecutorPodTemplate.fromConfigMap(empty));
-    assertTrue(e.getMessage().contains(Labels.EXECUTOR_TEMPLATE_KEY));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ExecutorPodTemplate.fromConfigMap(empty, CapacityType.OnDemand));
+    assertTrue(e.getMessage().contains("executor-template-on-demand.yaml"), e.getMessage());
   }
 }

@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.featurejob.operator.api.FeatureJob;
 import io.featurejob.operator.api.FeatureJobSpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.featurejob.operator.api.CapacityType;
 import io.featurejob.operator.policy.LaunchPlan;
 import java.util.List;
 import java.util.Map;
@@ -204,8 +206,11 @@ class PodTemplateMergeTest {
   @Test
   void aSecretsValueNeverReachesTheExecutorTemplateConfigMap() {
     FeatureJob job = job("executor: {env: [{name: DB_PASSWORD, valueFrom: {secretKeyRef: {name: db-credentials, key: password}}}]}");
-    String yaml = ExecutorPodTemplate.configMap(job, PLAN, KARPENTER, true).getData().values().iterator().next();
-    assertTrue(yaml.contains("secretKeyRef") && yaml.contains("db-credentials"), yaml);
-    assertFalse(yaml.contains("value:"), "only a reference: " + yaml);
+    ConfigMap configMap = ExecutorPodTemplate.configMap(job, KARPENTER, true);
+    for (CapacityType capacity : CapacityType.values()) {
+      String yaml = configMap.getData().get(ExecutorPodTemplate.key(capacity));
+      assertTrue(yaml.contains("secretKeyRef") && yaml.contains("db-credentials"), yaml);
+      assertFalse(yaml.contains("value:"), "only a reference: " + yaml);
+    }
   }
 }

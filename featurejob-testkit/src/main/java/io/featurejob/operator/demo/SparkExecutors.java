@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,47 +29,67 @@ final class SparkExecutors {
   /** Spark's default for spark.executor.instances. */
   static final int DEFAULT_INSTANCES = 2;
   private static final String INSTANCES_CONF = "spark.executor.instances=";
+  private static final String TEMPLATE_FILE_CONF = "spark.kubernetes.executor.podTemplateFile=";
 
   /** spark.executor.instances from the driver's {@code --conf} arguments. */
   static int instances(Pod driver) {
-    List<String> words = new ArrayList<>();
+    String instances = conf(driver, INSTANCES_CONF);
+    if (instances == null) {
+      return DEFAULT_INSTANCES;
+    }
+    try {
+      return Integer.parseInt(instances.trim());
+    } catch (NumberFormatException e) {
+      return DEFAULT_INSTANCES;
+    }
+  }
+
+  /** The value of the driver's {@code --conf key=value} argument (the last one), or null. */
+  private static String conf(Pod driver, String keyAndEquals) {
+    String value = null;
     for (Container container : driver.getSpec().getContainers()) {
+      List<String> words = new ArrayList<>();
       if (container.getCommand() != null) {
         words.addAll(container.getCommand());
       }
       if (container.getArgs() != null) {
         words.addAll(container.getArgs());
       }
-    }
-    for (String word : words) {
-      String conf = word.startsWith("--conf=") ? word.substring("--conf=".length()) : word;
-      if (conf.startsWith(INSTANCES_CONF)) {
-        try {
-          return Integer.parseInt(conf.substring(INSTANCES_CONF.length()).trim());
-        } catch (NumberFormatException e) {
-          return DEFAULT_INSTANCES;
+      for (String word : words) {
+        String conf = word.startsWith("--conf=") ? word.substring("--conf=".length()) : word;
+        if (conf.startsWith(keyAndEquals)) {
+          value = conf.substring(keyAndEquals.length());
         }
       }
     }
-    return DEFAULT_INSTANCES;
+    return value;
   }
 
-  /** The executor pod template from the ConfigMap volume holding it, or null when there is none. */
+  /**
+   * The executor pod template as Spark reads it: the file spark.kubernetes.executor.podTemplateFile names,
+   * looked up in the ConfigMap volume mounted at its directory (the key is the file name); null when the
+   * driver names no template or its ConfigMap or key is missing.
+   */
   static Pod template(KubernetesClient client, Pod driver) {
-    List<Volume> volumes = driver.getSpec().getVolumes();
-    if (volumes == null) {
+    String file = conf(driver, TEMPLATE_FILE_CONF);
+    if (file == null || driver.getSpec().getVolumes() == null) {
       return null;
     }
-    for (Volume volume : volumes) {
-      if (volume.getConfigMap() == null) {
-        continue;
-      }
-      ConfigMap configMap = client.configMaps().inNamespace(driver.getMetadata().getNamespace())
-          .withName(volume.getConfigMap().getName()).get();
-      if (configMap != null && configMap.getData() != null
-          && configMap.getData().containsKey(Labels.EXECUTOR_TEMPLATE_KEY)) {
-        return client.getKubernetesSerialization()
-            .unmarshal(configMap.getData().get(Labels.EXECUTOR_TEMPLATE_KEY), Pod.class);
+    for (Container container : driver.getSpec().getContainers()) {
+      for (VolumeMount mount : container.getVolumeMounts() == null ? List.<VolumeMount>of() : container.getVolumeMounts()) {
+        String directory = mount.getMountPath().endsWith("/") ? mount.getMountPath() : mount.getMountPath() + "/";
+        if (!file.startsWith(directory)) {
+          continue;
+        }
+        String key = file.substring(directory.length());
+        for (Volume volume : driver.getSpec().getVolumes()) {
+          if (volume.getName().equals(mount.getName()) && volume.getConfigMap() != null) {
+            ConfigMap configMap = client.configMaps().inNamespace(driver.getMetadata().getNamespace())
+                .withName(volume.getConfigMap().getName()).get();
+            String yaml = configMap == null || configMap.getData() == null ? null : configMap.getData().get(key);
+            return yaml == null ? null : client.getKubernetesSerialization().unmarshal(yaml, Pod.class);
+          }
+        }
       }
     }
     return null;

@@ -51,7 +51,7 @@ final class DriverPods {
         spec.spark().executorMemoryMiB(), LaunchPlan.Trigger.Schedule);
     // one template per job, as the operator keeps it: a second attempt's driver reuses it
     client.configMaps().inNamespace(NAMESPACE)
-        .resource(ExecutorPodTemplate.configMap(featureJob, plan, KARPENTER, false)).createOr(NonDeletingOperation::update);
+        .resource(ExecutorPodTemplate.configMap(featureJob, KARPENTER, false)).createOr(NonDeletingOperation::update);
     return client.pods().inNamespace(NAMESPACE)
         .resource(DriverPodBuilder.build(featureJob, spec, plan, KARPENTER, false)).create();
   }

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.featurejob.operator.api.CapacityType;
 import io.featurejob.operator.api.FeatureJob;
 import io.featurejob.operator.api.FeatureJobStatus;
 import io.featurejob.operator.api.Labels;
@@ -66,7 +67,8 @@ public final class PodOptionsStory {
             l -> l.size() == 2);
     Pod driver = h.driverPods(name).get(0);
     Pod template = ExecutorPodTemplate.fromConfigMap(client.configMaps().inNamespace(h.namespace)
-        .withName(PodNames.executorTemplateConfigMap(name)).get());
+        .withName(PodNames.executorTemplateConfigMap(name)).get(),
+        CapacityType.valueOf(driver.getMetadata().getAnnotations().get(Labels.EXECUTOR_CAPACITY)));
 
     // For the record (issue 14 asks for the resulting pods): the stored driver and one executor, abridged.
     System.out.println("[pod options] driver as stored:\n" + excerpt(driver));
