@@ -42,8 +42,11 @@ final class LaunchPlanning {
     LaunchPlan.Trigger trigger = unblocked ? LaunchPlan.Trigger.Unblock
         : runNow ? LaunchPlan.Trigger.RunNow
         : FailureBudget.failing(d.status) ? LaunchPlan.Trigger.Retry : LaunchPlan.Trigger.Schedule;
+    // An extra run (run-now) of work that had already succeeded, or its retry after it failed: the failure's
+    // event announced that retry, and nothing else is due to carry it.
+    boolean extraRun = runNow || trigger == LaunchPlan.Trigger.Retry;
     if (spec.isOneOff()) {
-      if (d.status.lastSuccessTime != null && !runNow) {
+      if (d.status.lastSuccessTime != null && !extraRun) {
         d.status.phase = Phase.Completed;
         return;
       }
@@ -53,7 +56,7 @@ final class LaunchPlanning {
     }
     Optional<RunWindow> due = RunWindow.due(spec.schedule(), Times.parse(d.status.lastSuccessfulWindowEnd),
         d.job.createdAt(), d.now, spec.maxCatchUpWindows());
-    if (due.isEmpty() && runNow) {
+    if (due.isEmpty() && extraRun) {
       due = RunNow.newestWindow(spec.schedule(), d.now);
     }
     if (due.isEmpty()) {

@@ -77,6 +77,43 @@ class RunNowTest {
     assertEquals(1, now.status().consecutiveFailures, "unlike unblock, the count stays");
   }
 
+  /**
+   * Found on the real node: an extra run of a window that had already succeeded failed (Timeout), its
+   * RunFailed event said "retry in 5s", and the job went Idle with one failure until its next tick.
+   */
+  @Test
+  void aFailedExtraRunOfASucceededWindowIsRetriedAsItsEventSays() {
+    Decision extra = decide(hourly(), "manual-1", healthy(), noPod(), T0.plusSeconds(120));
+    Decision failedExtra = decide(hourly(), "manual-1", extra.status(), failed(FailureClass.Timeout, "too slow"),
+        T0.plusSeconds(180));
+    assertEquals(Phase.BackingOff, failedExtra.status().phase);
+    Instant retryAt = Instant.parse(failedExtra.status().nextRunTime);
+
+    Decision retry = decide(hourly(), "manual-1", failedExtra.status(), noPod(), retryAt);
+    assertNotNull(retry.launch(), () -> "phase " + retry.status().phase + ", next " + retry.status().nextRunTime);
+    assertEquals(LaunchPlan.Trigger.Retry, retry.launch().trigger());
+    assertEquals(Instant.parse("2026-11-23T10:00:00Z"), retry.launch().windowEnd(), "the same window again");
+    assertEquals(3, retry.launch().attempt());
+    Decision recovered = decide(hourly(), "manual-1", retry.status(), succeeded(), retryAt.plusSeconds(60));
+    assertEquals(0, recovered.status().consecutiveFailures);
+    assertEquals("2026-11-23T11:00:00Z", recovered.status().nextRunTime, "the schedule is unchanged");
+  }
+
+  @Test
+  void aFailedExtraRunOfACompletedOneOffJobIsRetried() {
+    FeatureJobSpec once = hourly();
+    once.schedule = null;
+    Decision launched = decide(once, null, null, noPod(), T0);
+    FeatureJobStatus completed = decide(once, null, launched.status(), succeeded(), T0.plusSeconds(60)).status();
+    Decision again = decide(once, "again", completed, noPod(), T0.plusSeconds(120));
+    Decision failedAgain = decide(once, "again", again.status(), failed(FailureClass.UserCodeError, "boom"),
+        T0.plusSeconds(150));
+    Instant retryAt = Instant.parse(failedAgain.status().nextRunTime);
+    Decision retry = decide(once, "again", failedAgain.status(), noPod(), retryAt);
+    assertNotNull(retry.launch(), () -> "phase " + retry.status().phase);
+    assertEquals(LaunchPlan.Trigger.Retry, retry.launch().trigger());
+  }
+
   @Test
   void refusedWhileRunningSuspendedOrParkedAndTheTokenIsUsedUp() {
     Decision running = decide(hourly(), null, null, noPod(), T0);
