@@ -12,8 +12,11 @@
 # the events about it, and the container's log (`kubectl logs`). Scenarios: succeeded, exit-1, oom-limit (the main process passes its
 # memory limit), oom-child (a child is killed at the limit, the main process exits 0), unschedulable
 # (requests more CPU than the node has), deleted (kubectl delete while running: the last version of
-# the pod before it went), evicted (the Eviction API while running: likewise).
+# the pod before it went), evicted (the Eviction API while running: likewise), configmap-missing (the
+# driver's two ConfigMap volumes, as the operator mounts its executor template, name a ConfigMap that does
+# not exist: the kubelet keeps the pod in ContainerCreating and reports FailedMount).
 # OUT_DIR defaults to featurejob-operator/src/test/resources/io/featurejob/operator/demo/real-node.
+# FEATUREJOB_CAPTURE_SCENARIOS (all): the scenarios to capture, separated by spaces.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 STATE="${FEATUREJOB_CLUSTER_STATE:-$ROOT/.cluster}"
@@ -174,24 +177,60 @@ evict() { # pod
     | "$KUBECTL" create --raw "/api/v1/namespaces/$NS/pods/$1/eviction" -f - >/dev/null
 }
 
+# Whether scenario $1 is to be captured this time.
+want() {
+  [[ " ${FEATUREJOB_CAPTURE_SCENARIOS:-$SCENARIOS} " == *" $1 "* ]]
+}
+SCENARIOS="succeeded exit-1 oom-limit oom-child unschedulable deleted evicted configmap-missing"
+
 started=$(date +%s)
-run_to_end succeeded "the container exits 0" 'echo "featurejob capture: done"' 64Mi
-run_to_end exit-1 "the container prints to stdout and stderr and exits 1" \
+want succeeded && run_to_end succeeded "the container exits 0" 'echo "featurejob capture: done"' 64Mi
+want exit-1 && run_to_end exit-1 "the container prints to stdout and stderr and exits 1" \
   'echo "featurejob capture: failing"; echo "Exception in thread \"main\" java.lang.IllegalStateException: boom" >&2; exit 1' 64Mi
-run_to_end oom-limit "the main process holds 300 MiB under a 64Mi limit and is OOM-killed" \
+want oom-limit && run_to_end oom-limit "the main process holds 300 MiB under a 64Mi limit and is OOM-killed" \
   'echo "featurejob capture: start"; x=$(head -c 300m /dev/zero | tr "\0" a); echo survived' 64Mi
-run_to_end oom-child "a child (tail) is OOM-killed at the 64Mi limit; the main process exits 0" \
+want oom-child && run_to_end oom-child "a child (tail) is OOM-killed at the 64Mi limit; the main process exits 0" \
   'echo "featurejob capture: start"; head -c 300m /dev/zero | tail >/dev/null; echo "tail: $?"' 64Mi
 
-pod_yaml unschedulable 'echo never' 1000 64Mi > "$WORK/unschedulable.spec.yaml"
-k apply -f "$WORK/unschedulable.spec.yaml" >/dev/null
-await unschedulable '{.status.conditions[?(@.type=="PodScheduled")].reason}' '^Unschedulable$'
-sleep 2
-: > "$WORK/unschedulable.log" # never ran
-write unschedulable "requests 1000 CPUs; the scheduler finds no node"
-k delete pod unschedulable --wait=false --ignore-not-found >/dev/null
+if want unschedulable; then
+  pod_yaml unschedulable 'echo never' 1000 64Mi > "$WORK/unschedulable.spec.yaml"
+  k apply -f "$WORK/unschedulable.spec.yaml" >/dev/null
+  await unschedulable '{.status.conditions[?(@.type=="PodScheduled")].reason}' '^Unschedulable$'
+  sleep 2
+  : > "$WORK/unschedulable.log" # never ran
+  write unschedulable "requests 1000 CPUs; the scheduler finds no node"
+  k delete pod unschedulable --wait=false --ignore-not-found >/dev/null
+fi
 
-run_then_remove deleted "kubectl delete pod (default grace period) while the container runs" \
+want deleted && run_then_remove deleted "kubectl delete pod (default grace period) while the container runs" \
   k delete pod deleted --wait=false --ignore-not-found
-run_then_remove evicted "the Eviction API (policy/v1 Eviction) while the container runs" evict evicted
+want evicted && run_then_remove evicted "the Eviction API (policy/v1 Eviction) while the container runs" evict evicted
+
+if want configmap-missing; then
+  # the operator's two volumes from its per-job ConfigMap (controller/DriverPods), here of one that is gone
+  { pod_yaml configmap-missing 'echo never' 100m 64Mi
+    cat <<'EOF'
+      volumeMounts:
+        - {name: executor-template, mountPath: /opt/featurejob/executor-template, readOnly: true}
+        - {name: featurejob-evidence, mountPath: /opt/featurejob/evidence, readOnly: true}
+  volumes:
+    - name: executor-template
+      configMap: {name: configmap-missing-executor-template}
+    - name: featurejob-evidence
+      configMap:
+        name: configmap-missing-executor-template
+        items: [{key: driver-entrypoint.sh, path: driver-entrypoint.sh}]
+EOF
+  } > "$WORK/configmap-missing.spec.yaml"
+  k apply -f "$WORK/configmap-missing.spec.yaml" >/dev/null
+  await configmap-missing '{.status.containerStatuses[0].state.waiting.reason}' '^ContainerCreating$'
+  for _ in $(seq 1 120); do # the kubelet's FailedMount, once for each volume
+    [ "$(k get events --field-selector involvedObject.name=configmap-missing,reason=FailedMount -o name | wc -l)" -ge 2 ] && break
+    sleep 0.5
+  done
+  sleep 2
+  : > "$WORK/configmap-missing.log" # never ran
+  write configmap-missing "the pod's two ConfigMap volumes name a ConfigMap that does not exist"
+  k delete pod configmap-missing --wait=false --ignore-not-found >/dev/null
+fi
 log "captured in $(( $(date +%s) - started ))s"

@@ -20,7 +20,7 @@ public final class RealNodeFixtures {
   public static final String DIRECTORY = "/io/featurejob/operator/demo/real-node/";
   /** The scenarios the script captures. */
   public static final List<String> SCENARIOS =
-      List.of("succeeded", "exit-1", "oom-limit", "oom-child", "unschedulable", "deleted", "evicted");
+      List.of("succeeded", "exit-1", "oom-limit", "oom-child", "unschedulable", "deleted", "evicted", "configmap-missing");
 
   private RealNodeFixtures() {}
 

@@ -46,6 +46,15 @@ final class PodEvents {
     return kubelet(pod, node, "Started", "Container started", at);
   }
 
+  /**
+   * A ConfigMap volume whose ConfigMap does not exist: Warning FailedMount about the pod (no container
+   * field path: the container was never created).
+   */
+  static Event failedMount(Pod pod, String node, String volume, String configMap, Instant at) {
+    return kubelet(pod, node, "Warning", null, "FailedMount", "MountVolume.SetUp failed for volume \"" + volume
+        + "\" : configmap \"" + configMap + "\" not found", at);
+  }
+
   /** The pod is being deleted: the kubelet stops its container. */
   static Event killing(Pod pod, String node, Instant at) {
     return kubelet(pod, node, "Killing", "Stopping container " + container(pod).getName(), at);
@@ -65,15 +74,20 @@ final class PodEvents {
   }
 
   private static Event kubelet(Pod pod, String node, String reason, String message, Instant at) {
+    return kubelet(pod, node, "Normal", "spec.containers{" + container(pod).getName() + "}", reason, message, at);
+  }
+
+  private static Event kubelet(Pod pod, String node, String type, String fieldPath, String reason, String message,
+      Instant at) {
     String time = PodStatuses.time(at);
     return new EventBuilder()
         .withNewMetadata().withGenerateName(pod.getMetadata().getName() + ".")
             .withNamespace(pod.getMetadata().getNamespace()).endMetadata()
         .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Pod")
             .withNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-            .withUid(pod.getMetadata().getUid()).withFieldPath("spec.containers{" + container(pod).getName() + "}")
+            .withUid(pod.getMetadata().getUid()).withFieldPath(fieldPath)
             .build())
-        .withType("Normal").withReason(reason).withMessage(message)
+        .withType(type).withReason(reason).withMessage(message)
         .withNewSource().withComponent(KUBELET).withHost(node).endSource()
         .withReportingComponent(KUBELET).withReportingInstance(node)
         .withFirstTimestamp(time).withLastTimestamp(time).withCount(1)

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -317,7 +318,30 @@ public final class SimulatedKubelet implements AutoCloseable {
     if (!writeStatus(pod, PodStatuses.containerCreating(pod.facts))) {
       return;
     }
+    mountThenStart(pod, true);
+  }
+
+  /**
+   * The kubelet mounts the pod's ConfigMap volumes before it creates the container: a volume whose
+   * ConfigMap does not exist (an executor template deleted by hand) keeps the pod in ContainerCreating,
+   * with a FailedMount event for each such volume, and the kubelet tries again until it appears (the real
+   * one backs off to about 2 minutes and counts the repeats in the same events).
+   */
+  private void mountThenStart(SimulatedPod pod, boolean firstTry) {
+    if (pod.state != SimulatedPod.State.STARTING) {
+      return;
+    }
     SimulatedPod owner = pod.isDriver() ? pod : pod.driver;
+    List<Volume> missing = missingConfigMaps(pod.pod);
+    if (!missing.isEmpty()) {
+      if (firstTry) {
+        String node = pod.facts.node().name();
+        missing.forEach(v -> recordEvent(pod, PodEvents.failedMount(pod.pod, node, v.getName(),
+            v.getConfigMap().getName(), now())));
+      }
+      later(owner, timings.containerStart(), () -> mountThenStart(pod, false));
+      return;
+    }
     if (pod.isDriver()) {
       pod.behaviour = behaviourFor(pod);
       if (pod.behaviour instanceof DriverBehaviour.ImagePullBackOff) {
@@ -326,6 +350,19 @@ public final class SimulatedKubelet implements AutoCloseable {
       }
     }
     later(owner, timings.containerStart(), () -> startContainer(pod));
+  }
+
+  /** The pod's ConfigMap volumes (not optional) whose ConfigMap is not on the API server. */
+  private List<Volume> missingConfigMaps(Pod pod) {
+    List<Volume> missing = new ArrayList<>();
+    for (Volume v : pod.getSpec().getVolumes() == null ? List.<Volume>of() : pod.getSpec().getVolumes()) {
+      if (v.getConfigMap() != null && !Boolean.TRUE.equals(v.getConfigMap().getOptional())
+          && client.configMaps().inNamespace(pod.getMetadata().getNamespace()).withName(v.getConfigMap().getName())
+              .get() == null) {
+        missing.add(v);
+      }
+    }
+    return missing;
   }
 
   private void pullFails(SimulatedPod driver) {

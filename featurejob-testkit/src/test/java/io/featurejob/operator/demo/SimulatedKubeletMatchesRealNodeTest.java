@@ -62,6 +62,12 @@ class SimulatedKubeletMatchesRealNodeTest {
       String message = ((SchedulingDecision.Unschedulable) decision).message();
       return PodStatuses.unschedulable(SparkExecutors.qosClass(real.getSpec()), message, Instant.EPOCH);
     }
+    if (scenario.equals("configmap-missing")) {
+      PodStatus status = real.getStatus();
+      return PodStatuses.containerCreating(new PodFacts(real.getSpec().getContainers().get(0).getName(),
+          real.getSpec().getContainers().get(0).getImage(), SparkExecutors.qosClass(real.getSpec()), node(real), null,
+          Instant.parse(condition(status, "PodScheduled").getLastTransitionTime()), null));
+    }
     PodFacts facts = facts(real);
     Instant finished = Instant.parse(terminated(real).getFinishedAt());
     return switch (scenario) {
@@ -85,6 +91,12 @@ class SimulatedKubeletMatchesRealNodeTest {
       return List.of(PodEvents.failedScheduling(real, ((SchedulingDecision.Unschedulable) decision).message(), at));
     }
     String node = real.getSpec().getNodeName();
+    if (scenario.equals("configmap-missing")) {
+      List<Event> events = new ArrayList<>(List.of(PodEvents.scheduled(real, node, at)));
+      real.getSpec().getVolumes().stream().filter(v -> v.getConfigMap() != null).forEach(v ->
+          events.add(PodEvents.failedMount(real, node, v.getName(), v.getConfigMap().getName(), at)));
+      return events;
+    }
     List<Event> events = new ArrayList<>(List.of(PodEvents.scheduled(real, node, at), PodEvents.pulled(real, node, at),
         PodEvents.created(real, node, at), PodEvents.started(real, node, at)));
     if (scenario.equals("deleted") || scenario.equals("evicted")) {

@@ -14,11 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.featurejob.operator.api.Labels;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.featurejob.operator.spark.PodNames;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,6 +111,40 @@ class SimulatedKubeletTest {
     // Stays gone: nothing recreates or writes to the deleted pods.
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30))
         .until(() -> api.client.pods().inNamespace(NS).list().getItems().isEmpty());
+  }
+
+  /** As the real node shows (capture-pod-status.sh, configmap-missing): no ConfigMap, no container. */
+  @Test
+  void aDriverWhoseTemplateConfigMapIsGoneWaitsInContainerCreatingUntilItComesBack() {
+    DriverPods.create(api.client, JOB, "trip-features-r1-a1", ON_DEMAND, SPOT, 2);
+    awaitPod("trip-features-r1-a1", p -> "Succeeded".equals(phase(p)));
+    String configMap = PodNames.executorTemplateConfigMap(JOB);
+    ConfigMap template = api.client.configMaps().inNamespace(NS).withName(configMap).get();
+    api.client.configMaps().inNamespace(NS).withName(configMap).delete();
+
+    api.client.pods().inNamespace(NS).resource(new PodBuilder(pod("trip-features-r1-a1")).editMetadata()
+        .withName("trip-features-r1-a2").withUid(null).withResourceVersion(null).endMetadata()
+        .withStatus(null).editSpec().withNodeName(null).endSpec().build()).create();
+    // a window of evaluations, not a sleep: the driver never gets past ContainerCreating
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).until(() -> {
+      Pod p = pod("trip-features-r1-a2");
+      return p.getStatus() != null && p.getStatus().getContainerStatuses() != null
+          && "ContainerCreating".equals(p.getStatus().getContainerStatuses().get(0).getState().getWaiting().getReason());
+    });
+    assertEquals(List.of(
+            "Warning FailedMount: MountVolume.SetUp failed for volume \"executor-template\" : configmap \"" + configMap
+                + "\" not found",
+            "Warning FailedMount: MountVolume.SetUp failed for volume \"featurejob-evidence\" : configmap \"" + configMap
+                + "\" not found"),
+        api.client.v1().events().inNamespace(NS).list().getItems().stream()
+            .filter(e -> "trip-features-r1-a2".equals(e.getInvolvedObject().getName()))
+            .filter(e -> "FailedMount".equals(e.getReason()))
+            .map(e -> e.getType() + " " + e.getReason() + ": " + e.getMessage()).sorted().toList());
+    assertEquals(2, kubelet.executorsCreated(JOB), "the second driver started no executors yet");
+
+    api.client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder(template).editMetadata()
+        .withResourceVersion(null).withUid(null).endMetadata().build()).create();
+    awaitPod("trip-features-r1-a2", p -> "Succeeded".equals(phase(p)));
   }
 
   @Test
