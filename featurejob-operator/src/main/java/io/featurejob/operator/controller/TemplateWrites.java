@@ -33,11 +33,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TemplateWrites {
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
+  /** In place of a digest: this process wrote the template, but a failure has put it in doubt. */
+  private static final String SUSPECT = "";
 
   private final KubernetesClient client;
-  /** Per job uid, the digest of this process's last write; {@link #SUSPECT} once a failure put it in doubt. */
+  /** Per job uid, the digest of this process's last write, or {@link #SUSPECT}. */
   private final Map<String, String> written = new ConcurrentHashMap<>();
-  private static final String SUSPECT = "";
 
   TemplateWrites(KubernetesClient client) {
     this.client = client;
