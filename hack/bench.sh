@@ -6,7 +6,9 @@
 #   BENCH_MIX (storm): "success" runs the success-heavy mix instead (MixBench): BENCH_JOBS FeatureJobs on
 #   "* * * * *", then as many CronJobs (cronjob-controller + job-controller); one Node that kube-scheduler
 #   binds both sides' pods to, whose kubelet (in the benchmark JVM) runs each pod 10 s to exit 0, or 5% to a
-#   node shutdown (BENCH_RUN_SECONDS, BENCH_FAIL_PERCENT). BENCH_SECONDS is rounded up to whole minutes.
+#   node shutdown (BENCH_RUN_SECONDS, BENCH_FAIL_PERCENT). BENCH_SECONDS is rounded up to whole minutes;
+#   BENCH_WARMUP defaults to 240 here: both sides keep 3 finished runs, so from the 4th minute on every run
+#   also deletes an old pod.
 #   Fails on counts only: a job that did not run in the window, a failure recorded as non-transient, more
 #   than 2.2 status writes per pod. In-JVM operator only (not BENCH_OPERATOR=process, not BENCH_SHARDS).
 # A cluster already up is reused and left running (then without audit log: the Job controller is skipped).
@@ -48,6 +50,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+case "${BENCH_MIX:-storm}" in
+  storm) BENCH_TEST=StormBench BENCH_WARMUP_DEFAULT=60 ;;
+  success) BENCH_TEST=MixBench BENCH_WARMUP_DEFAULT=240
+    [ "${BENCH_OPERATOR:-jvm}" = jvm ] || { echo "BENCH_MIX=success runs the operator in the benchmark's JVM only" >&2; exit 2; } ;;
+  *) echo "BENCH_MIX must be storm or success, not ${BENCH_MIX}" >&2; exit 2 ;;
+esac
+
 if ! { [ -f "$STATE/pids/kube-apiserver" ] && kill -0 "$(cat "$STATE/pids/kube-apiserver")" 2>/dev/null; }; then
   FEATUREJOB_CLUSTER_SCHEDULER=1 FEATUREJOB_CLUSTER_AUDIT_POLICY="$ROOT/hack/bench-audit-policy.yaml" \
     FEATUREJOB_CLUSTER_KCM_CONTROLLERS=job-controller,cronjob-controller \
@@ -58,13 +67,6 @@ export KUBECONFIG="$STATE/kubeconfig"
 KUBECTL="$(hack/cluster.sh bin)/kubectl"
 "$KUBECTL" apply --server-side --force-conflicts -f crds/
 hack/await-crd.sh "$KUBECTL"
-
-case "${BENCH_MIX:-storm}" in
-  storm) BENCH_TEST=StormBench ;;
-  success) BENCH_TEST=MixBench
-    [ "${BENCH_OPERATOR:-jvm}" = jvm ] || { echo "BENCH_MIX=success runs the operator in the benchmark's JVM only" >&2; exit 2; } ;;
-  *) echo "BENCH_MIX must be storm or success, not ${BENCH_MIX}" >&2; exit 2 ;;
-esac
 
 PROCESS_ARGS=()
 if [ "${BENCH_OPERATOR:-jvm}" = process ]; then
@@ -82,7 +84,7 @@ mvn -B --no-transfer-progress -pl featurejob-testkit -am test "${PROCESS_ARGS[@]
   -Dgroups=bench -Dfeaturejob.excludedGroups=none \
   -Dtest="$BENCH_TEST" -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.runSeconds="${BENCH_RUN_SECONDS:-10}" -Dbench.failPercent="${BENCH_FAIL_PERCENT:-5}" \
-  -Dbench.jobs="${BENCH_JOBS:-200}" -Dbench.seconds="${BENCH_SECONDS:-120}" -Dbench.warmup="${BENCH_WARMUP:-60}" \
+  -Dbench.jobs="${BENCH_JOBS:-200}" -Dbench.seconds="${BENCH_SECONDS:-120}" -Dbench.warmup="${BENCH_WARMUP:-$BENCH_WARMUP_DEFAULT}" \
   -Dbench.warmupMax="${BENCH_WARMUP_MAX:-900}" \
   -Dbench.shards="${BENCH_SHARDS:-1}" -Dbench.threads="${BENCH_THREADS:-16}" \
   -Dbench.apiserverPid="$(cat "$STATE/pids/kube-apiserver")" -Dbench.etcdPid="$(cat "$STATE/pids/etcd" 2>/dev/null || true)" \

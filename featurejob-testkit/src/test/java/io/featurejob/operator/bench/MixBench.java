@@ -55,6 +55,11 @@ class MixBench {
   static final Duration WINDOW = ScheduledRuns.wholeMinutes(StormBench.SECONDS);
   /** How long after the window the first pods of its last tick's runs are waited for. */
   static final Duration STRAGGLERS = Duration.ofMinutes(2);
+  /**
+   * Finished runs kept, with their pods: the CronJob's successfulJobsHistoryLimit default, and the
+   * FeatureJobs' historyLimit (attempts) set to match, so both sides delete old pods in the window.
+   */
+  static final int HISTORY = 3;
   static final String CRONJOB_CONTROLLER = "system:serviceaccount:kube-system:cronjob-controller";
   /** Deletes the pods of the Jobs the CronJob controller trims from its history (counted in the bench's namespace). */
   static final String GARBAGE_COLLECTOR = "system:serviceaccount:kube-system:generic-garbage-collector";
@@ -206,6 +211,7 @@ class MixBench {
   static FeatureJob job(String name) {
     FeatureJob job = TestJobs.job(name, "10s", "6m", 3, 1000); // 10 s: the Job controller's first back-off
     job.getSpec().schedule = SCHEDULE;
+    job.getSpec().historyLimit = HISTORY; // pods beyond it are deleted each run, as the CronJob's Jobs are
     return job;
   }
 
