@@ -10,7 +10,8 @@
 #   BENCH_WARMUP defaults to 240 here: both sides keep 3 finished runs, so from the 4th minute on every run
 #   also deletes an old pod.
 #   Fails on counts only: a job that did not run in the window, a failure recorded as non-transient, more
-#   than 2.2 status writes per pod. In-JVM operator only (not BENCH_OPERATOR=process, not BENCH_SHARDS).
+#   than 2.2 status writes per pod, more than 1 template write per job. In-JVM operator only (not
+#   BENCH_OPERATOR=process, not BENCH_SHARDS).
 # A cluster already up is reused and left running (then without audit log: the Job controller is skipped).
 #   BENCH_JOBS (200), BENCH_SECONDS (120 measured), BENCH_WARMUP (60): FeatureJobs and Jobs, and seconds.
 #   BENCH_WARMUP_MAX (900): the operator's warm-up goes on after BENCH_WARMUP until every job has made its
