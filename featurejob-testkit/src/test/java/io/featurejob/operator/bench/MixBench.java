@@ -193,10 +193,10 @@ class MixBench {
       s.f.whole = atEnd;
       s.f.steady = StormBench.minus(atEnd, atStart);
       s.f.attempts = s.f.steady.getOrDefault("POST pods", 0L);
-      long heapWithOperator = StormBench.heapAfterGc();
+      awaitStragglers(s);
+      long heapWithOperator = StormBench.heapAfterGc(); // just before the close: the two readings differ by it
       s.f.heapDelta = heapWithOperator - heapBefore;
       s.f.rssDelta = StormBench.rssBytes("self") - rssBefore;
-      awaitStragglers(s);
       operator.close();
       s.f.operatorHeap = heapWithOperator - StormBench.settledHeapAfterGc();
     } finally {
