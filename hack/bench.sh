@@ -3,6 +3,15 @@
 # and no node, started and stopped around the run: the operator first, then the Kubernetes Job
 # controller (kube-controller-manager's job-controller, QPS 200) on the same API server, whose
 # requests are counted from the API server's audit log (hack/bench-audit-policy.yaml).
+#   BENCH_MIX (storm): "success" runs the success-heavy mix instead (MixBench): BENCH_JOBS FeatureJobs on
+#   "* * * * *", then as many CronJobs (cronjob-controller + job-controller); one Node that kube-scheduler
+#   binds both sides' pods to, whose kubelet (in the benchmark JVM) runs each pod 10 s to exit 0, or 5% to a
+#   node shutdown (BENCH_RUN_SECONDS, BENCH_FAIL_PERCENT). BENCH_SECONDS is rounded up to whole minutes;
+#   BENCH_WARMUP defaults to 240 here: both sides keep 3 finished runs, so from the 4th minute on every run
+#   also deletes an old pod.
+#   Fails on counts only: a job that did not run in the window, a failure recorded as non-transient, more
+#   than 2.2 status writes per pod, more than 1 template write per job. In-JVM operator only (not
+#   BENCH_OPERATOR=process, not BENCH_SHARDS).
 # A cluster already up is reused and left running (then without audit log: the Job controller is skipped).
 #   BENCH_JOBS (200), BENCH_SECONDS (120 measured), BENCH_WARMUP (60): FeatureJobs and Jobs, and seconds.
 #   BENCH_WARMUP_MAX (900): the operator's warm-up goes on after BENCH_WARMUP until every job has made its
@@ -42,9 +51,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+case "${BENCH_MIX:-storm}" in
+  storm) BENCH_TEST=StormBench BENCH_WARMUP_DEFAULT=60 ;;
+  success) BENCH_TEST=MixBench BENCH_WARMUP_DEFAULT=240
+    [ "${BENCH_OPERATOR:-jvm}" = jvm ] || { echo "BENCH_MIX=success runs the operator in the benchmark's JVM only" >&2; exit 2; } ;;
+  *) echo "BENCH_MIX must be storm or success, not ${BENCH_MIX}" >&2; exit 2 ;;
+esac
+
 if ! { [ -f "$STATE/pids/kube-apiserver" ] && kill -0 "$(cat "$STATE/pids/kube-apiserver")" 2>/dev/null; }; then
   FEATUREJOB_CLUSTER_SCHEDULER=1 FEATUREJOB_CLUSTER_AUDIT_POLICY="$ROOT/hack/bench-audit-policy.yaml" \
-    FEATUREJOB_CLUSTER_KCM_CONTROLLERS=job-controller \
+    FEATUREJOB_CLUSTER_KCM_CONTROLLERS=job-controller,cronjob-controller \
     FEATUREJOB_CLUSTER_KCM_ARGS="--kube-api-qps=200 --kube-api-burst=300" hack/cluster.sh up
   CLUSTER_STARTED=1
 fi
@@ -67,8 +83,9 @@ fi
 
 mvn -B --no-transfer-progress -pl featurejob-testkit -am test "${PROCESS_ARGS[@]}" -DargLine="-Xmx${BENCH_HEAP:-384m}" \
   -Dgroups=bench -Dfeaturejob.excludedGroups=none \
-  -Dtest=StormBench -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dbench.jobs="${BENCH_JOBS:-200}" -Dbench.seconds="${BENCH_SECONDS:-120}" -Dbench.warmup="${BENCH_WARMUP:-60}" \
+  -Dtest="$BENCH_TEST" -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dbench.runSeconds="${BENCH_RUN_SECONDS:-10}" -Dbench.failPercent="${BENCH_FAIL_PERCENT:-5}" \
+  -Dbench.jobs="${BENCH_JOBS:-200}" -Dbench.seconds="${BENCH_SECONDS:-120}" -Dbench.warmup="${BENCH_WARMUP:-$BENCH_WARMUP_DEFAULT}" \
   -Dbench.warmupMax="${BENCH_WARMUP_MAX:-900}" \
   -Dbench.shards="${BENCH_SHARDS:-1}" -Dbench.threads="${BENCH_THREADS:-16}" \
   -Dbench.apiserverPid="$(cat "$STATE/pids/kube-apiserver")" -Dbench.etcdPid="$(cat "$STATE/pids/etcd" 2>/dev/null || true)" \

@@ -30,11 +30,17 @@ final class AuditLog {
    * reaches during its cold start.
    */
   static Map<String, Long> count(Path log, String username, Instant from, Instant to) throws IOException {
+    return count(log, username, null, from, to);
+  }
+
+  /** As above, only requests on objects in {@code namespace} (null: anywhere). */
+  static Map<String, Long> count(Path log, String username, String namespace, Instant from, Instant to)
+      throws IOException {
     Map<String, Long> counts = new TreeMap<>();
     for (Path file : withRotated(log)) {
       try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
-          String key = keyOf(line, username, from, to);
+          String key = keyOf(line, username, namespace, from, to);
           if (key != null) {
             counts.merge(key, 1L, Long::sum);
           }
@@ -62,6 +68,11 @@ final class AuditLog {
 
   /** The request's key if {@code line} is a completed request of {@code username} received in [from, to). */
   static String keyOf(String line, String username, Instant from, Instant to) throws IOException {
+    return keyOf(line, username, null, from, to);
+  }
+
+  /** As above, and only on an object in {@code namespace} (null: anywhere). */
+  static String keyOf(String line, String username, String namespace, Instant from, Instant to) throws IOException {
     if (!line.contains(username)) {
       return null; // most lines: no JSON parse
     }
@@ -74,6 +85,9 @@ final class AuditLog {
       return null;
     }
     JsonNode ref = e.path("objectRef");
+    if (namespace != null && !namespace.equals(ref.path("namespace").asText())) {
+      return null;
+    }
     String resource = ref.path("resource").asText("?");
     String sub = ref.path("subresource").asText("");
     return verb(e.path("verb").asText()) + " " + resource + (sub.isEmpty() ? "" : "/" + sub);

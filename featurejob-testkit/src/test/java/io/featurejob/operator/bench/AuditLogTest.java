@@ -48,6 +48,10 @@ class AuditLogTest {
     assertEquals("POST pods", AuditLog.keyOf(line, JOB_CONTROLLER, from, to));
     assertNull(AuditLog.keyOf(line.replace("\"ResponseComplete\"", "\"ResponseStarted\""), JOB_CONTROLLER, from, to));
     assertNull(AuditLog.keyOf(line, JOB_CONTROLLER + "x", from, to), "the user name must match whole");
+    String namespace = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).path("objectRef")
+        .path("namespace").asText();
+    assertEquals("POST pods", AuditLog.keyOf(line, JOB_CONTROLLER, namespace, from, to));
+    assertNull(AuditLog.keyOf(line, JOB_CONTROLLER, namespace + "x", from, to), "another namespace");
   }
 
   /** kube-apiserver rotates its audit log at 100 MB into audit-<time>.log beside it: both are counted. */

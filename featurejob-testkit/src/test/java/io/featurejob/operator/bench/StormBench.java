@@ -312,13 +312,7 @@ class StormBench {
     RequestCounter counter = new RequestCounter();
     KubernetesClient counted = new KubernetesClientBuilder().withConfig(admin.getConfiguration())
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bench-requests", counter)).build();
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("FEATUREJOB_METRICS_BIND_ADDRESS", "127.0.0.1");
-    env.put("FEATUREJOB_METRICS_PORT", "0");
-    env.put("FEATUREJOB_WATCH_NAMESPACES", namespace);
-    env.put("FEATUREJOB_LEADER_ELECTION", "false");
-    env.put("FEATUREJOB_SHARD_COUNT", Integer.toString(shards));
-    env.put("FEATUREJOB_RECONCILE_THREADS", Integer.toString(threads));
+    Map<String, String> env = operatorEnv(namespace, shards, threads);
     List<FeatureJobOperator> operators = new ArrayList<>();
     OperatorProcess process = null;
     try {
@@ -398,6 +392,18 @@ class StormBench {
       admin.namespaces().withName(namespace).delete();
     }
     return f;
+  }
+
+  /** The operator's settings for a run in {@code namespace}: metrics on a free local port, no leader election. */
+  static Map<String, String> operatorEnv(String namespace, int shards, int threads) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("FEATUREJOB_METRICS_BIND_ADDRESS", "127.0.0.1");
+    env.put("FEATUREJOB_METRICS_PORT", "0");
+    env.put("FEATUREJOB_WATCH_NAMESPACES", namespace);
+    env.put("FEATUREJOB_LEADER_ELECTION", "false");
+    env.put("FEATUREJOB_SHARD_COUNT", Integer.toString(shards));
+    env.put("FEATUREJOB_RECONCILE_THREADS", Integer.toString(threads));
+    return env;
   }
 
   static FeatureJob job(String name) {
@@ -568,14 +574,14 @@ class StormBench {
         : String.format("%.1f s (%.0f pods/min)", f.coldStartAllSeconds, JOBS / f.coldStartAllSeconds * 60);
   }
 
-  private static void breakdown(StringBuilder out, String who, Figures f) {
+  static void breakdown(StringBuilder out, String who, Figures f) {
     out.append(String.format("%n%s: requests per attempt by verb and resource (count), measured window%n", who));
     out.append("| request | per attempt | count |\n|---|---|---|\n");
     f.steady.forEach((k, v) -> out.append(String.format("| %s | %.2f | %d |%n", k, per(v, f.attempts), v)));
     out.append(String.format("cold start requests: %s%n", f.cold));
   }
 
-  private static void row(StringBuilder out, String figure, Object op, Object jc, String ratio) {
+  static void row(StringBuilder out, String figure, Object op, Object jc, String ratio) {
     out.append(String.format("| %s | %s | %s | %s |%n", figure, op, jc, ratio));
   }
 
