@@ -9,9 +9,7 @@ import io.featurejob.operator.api.FeatureJobStatus;
 import io.featurejob.operator.api.Labels;
 import io.featurejob.operator.events.EventReason;
 import io.featurejob.operator.testing.TestJobs;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,13 +27,7 @@ class RunNowTest extends E2eTest {
     FeatureJobStatus healthy = h.awaitStatus(JOB, "first success", s -> s.lastSuccessTime != null && s.currentAttempt == null);
     String nextRun = healthy.nextRunTime;
 
-    h.client.resources(FeatureJob.class).inNamespace(E2eHarness.NAMESPACE).withName(JOB).edit(j -> {
-      Map<String, String> annotations = j.getMetadata().getAnnotations() == null
-          ? new HashMap<>() : new HashMap<>(j.getMetadata().getAnnotations());
-      annotations.put(Labels.RUN_NOW, "manual-1");
-      j.getMetadata().setAnnotations(annotations);
-      return j;
-    });
+    h.annotate(JOB, Labels.RUN_NOW, "manual-1");
 
     FeatureJobStatus after = h.awaitStatus(JOB, "the extra run succeeded",
         s -> s.history != null && s.history.size() == 2 && s.currentAttempt == null);

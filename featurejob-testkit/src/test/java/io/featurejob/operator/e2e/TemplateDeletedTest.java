@@ -11,8 +11,6 @@ import io.featurejob.operator.api.Labels;
 import io.featurejob.operator.api.Outcome;
 import io.featurejob.operator.spark.PodNames;
 import io.featurejob.operator.testing.TestJobs;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,13 +31,7 @@ class TemplateDeletedTest extends E2eTest {
     String configMap = PodNames.executorTemplateConfigMap(JOB);
     h.client.configMaps().inNamespace(E2eHarness.NAMESPACE).withName(configMap).delete();
 
-    h.client.resources(FeatureJob.class).inNamespace(E2eHarness.NAMESPACE).withName(JOB).edit(j -> {
-      Map<String, String> annotations = j.getMetadata().getAnnotations() == null
-          ? new HashMap<>() : new HashMap<>(j.getMetadata().getAnnotations());
-      annotations.put(Labels.RUN_NOW, "after-the-delete");
-      j.getMetadata().setAnnotations(annotations);
-      return j;
-    });
+    h.annotate(JOB, Labels.RUN_NOW, "after-the-delete");
 
     FeatureJobStatus healed = h.awaitStatus(JOB, "the retry succeeded",
         s -> s.history != null && s.history.size() == 3 && s.currentAttempt == null);

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.featurejob.operator.api.FailureClass;
-import io.featurejob.operator.api.FeatureJob;
 import io.featurejob.operator.api.FeatureJobStatus;
 import io.featurejob.operator.api.HistoryEntry;
 import io.featurejob.operator.api.Labels;
@@ -18,8 +17,6 @@ import io.featurejob.operator.events.EventReason;
 import io.featurejob.operator.policy.Conditions;
 import io.featurejob.operator.testing.TestJobs;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -59,13 +56,7 @@ class UnblockTest extends E2eTest {
 
     // The owner fixes the code and unblocks: kubectl annotate fj unblock-features featurejob.io/unblock=<token>
     fixed.set(true);
-    h.client.resources(FeatureJob.class).inNamespace(E2eHarness.NAMESPACE).withName(JOB).edit(j -> {
-      Map<String, String> annotations = j.getMetadata().getAnnotations() == null
-          ? new HashMap<>() : new HashMap<>(j.getMetadata().getAnnotations());
-      annotations.put(Labels.UNBLOCK, TOKEN);
-      j.getMetadata().setAnnotations(annotations);
-      return j;
-    });
+    h.annotate(JOB, Labels.UNBLOCK, TOKEN);
 
     Event unblocked = h.awaitEvent(JOB, EventReason.Unblocked);
     assertEquals("Normal", unblocked.getType());

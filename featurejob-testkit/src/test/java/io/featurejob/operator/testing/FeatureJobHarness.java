@@ -119,6 +119,17 @@ public abstract class FeatureJobHarness implements AutoCloseable {
     return reader.resources(FeatureJob.class).inNamespace(namespace).resource(job).create();
   }
 
+  /** What {@code kubectl annotate fj NAME KEY=VALUE --overwrite} does: the job's other annotations stay. */
+  public FeatureJob annotate(String name, String key, String value) {
+    return reader.resources(FeatureJob.class).inNamespace(namespace).withName(name).edit(j -> {
+      Map<String, String> annotations = j.getMetadata().getAnnotations() == null
+          ? new LinkedHashMap<>() : new LinkedHashMap<>(j.getMetadata().getAnnotations());
+      annotations.put(key, value);
+      j.getMetadata().setAnnotations(annotations);
+      return j;
+    });
+  }
+
   public FeatureJob job(String name) {
     return reader.resources(FeatureJob.class).inNamespace(namespace).withName(name).get();
   }
