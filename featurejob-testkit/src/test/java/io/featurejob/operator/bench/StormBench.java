@@ -131,6 +131,8 @@ class StormBench {
     Map<String, Long> steady = Map.of();
     Map<String, Long> cold = Map.of();
     Map<String, Long> whole = Map.of();
+    /** The operator's events last written in the window, by reason ({@link EventsInWindow}). */
+    Map<String, EventsInWindow.Reason> eventReasons = Map.of();
     long attempts;
     final Latencies coldStart = new Latencies();
     double coldStartAllSeconds = Double.NaN;
@@ -361,6 +363,7 @@ class StormBench {
         f.steady = minus(f.whole, atStart);
       }
       f.attempts = f.steady.getOrDefault("POST pods", 0L);
+      f.eventReasons = EventsInWindow.byReason(admin.v1().events().inNamespace(namespace).list().getItems(), from, to);
       f.metricsBytes = 0;
       f.metricsLines = 0;
       List<Integer> metricsPorts = process != null ? (process.alive() ? List.of(process.metricsPort) : List.of())
@@ -579,6 +582,12 @@ class StormBench {
     out.append("| request | per attempt | count |\n|---|---|---|\n");
     f.steady.forEach((k, v) -> out.append(String.format("| %s | %.2f | %d |%n", k, per(v, f.attempts), v)));
     out.append(String.format("cold start requests: %s%n", f.cold));
+    if (!f.eventReasons.isEmpty()) {
+      out.append(String.format("%n%s: events last written in the window, by reason (objects; a repeat bumps its"
+          + " object's count)%n| reason | objects | newest message |%n|---|---|---|%n", who));
+      f.eventReasons.forEach((reason, r) -> out.append(String.format("| %s | %d | %s |%n", reason, r.objects(),
+          r.example())));
+    }
   }
 
   static void row(StringBuilder out, String figure, Object op, Object jc, String ratio) {
