@@ -94,6 +94,12 @@ public record ClassificationRule(
     }
   }
 
+  /** Whether the rule matches a pod's own state (not only its messages): then a match is that pod's failure. */
+  public boolean matchesPodState() {
+    return !disruptionReasons.isEmpty() || !podReasons.isEmpty() || !waitingReasons.isEmpty()
+        || !terminatedReasons.isEmpty() || !exitCodes.isEmpty();
+  }
+
   private static <T> List<T> copy(String rule, String field, List<T> list) {
     if (list == null) {
       return List.of();

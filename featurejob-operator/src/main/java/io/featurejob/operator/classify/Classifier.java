@@ -106,7 +106,8 @@ public final class Classifier {
           withNote(driver.containerLabel(c) + " " + c.describeState(), note),
           Redactor.redact(withoutMarker(message)),
           exitCode,
-          null);
+          null,
+          Role.Driver);
     }
     return new Classification(
         FailureClass.Unknown,
@@ -132,13 +133,17 @@ public final class Classifier {
         target = match.pod().role() == Role.Driver ? MemoryTarget.Driver : MemoryTarget.Executor;
       }
     }
+    // An executor's own message is about that executor; the driver's log speaks of executors too.
+    Role role = match.pod().role();
+    Role pod = rule.matchesPodState() || role == Role.Executor ? role : null;
     return new Classification(
         rule.failureClass(),
         rule.name(),
         Redactor.redact(withNote(String.join("; ", match.facts()), note)),
         Redactor.redact(withoutMarker(message)),
         exitCode,
-        target);
+        target,
+        pod);
   }
 
   /**

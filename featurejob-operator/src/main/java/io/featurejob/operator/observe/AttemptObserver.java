@@ -56,7 +56,8 @@ public final class AttemptObserver {
             "driver pod is being deleted with condition DisruptionTarget: " + d.getReason(),
             Redactor.redact(d.getMessage()),
             c.exitCode(),
-            null);
+            null,
+            Evidence.Role.Driver);
       }
       Instant at = firstNonNull(time(disruption(status).getLastTransitionTime()),
           time(driver.getMetadata().getDeletionTimestamp()), now);
@@ -118,7 +119,8 @@ public final class AttemptObserver {
                   + " deleted it) and its container stopped with exit code " + c.exitCode(),
               c.message(),
               c.exitCode(),
-              null);
+              null,
+              Evidence.Role.Driver);
         }
         return new Observation.Failed(firstNonNull(containerFinishedAt(status), now), c, false);
       }

@@ -4,6 +4,8 @@ import io.featurejob.operator.api.CapacityType;
 import io.featurejob.operator.api.FailureClass;
 import io.featurejob.operator.api.FeatureJobStatus;
 import io.featurejob.operator.api.Outcome;
+import io.featurejob.operator.classify.Classification;
+import io.featurejob.operator.classify.Evidence.Role;
 import io.featurejob.operator.events.EventReason;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,14 +41,24 @@ public record Decision(
 
   public record Event(EventReason reason, String message) {}
 
-  /** An attempt that ended in this decision, for metrics. */
+  /**
+   * An attempt that ended in this decision, for metrics and the pool shortages.
+   *
+   * @param failedPod which pods the failure happened to ({@link Classification#pod()}); null when unknown
+   */
   public record FinishedAttempt(
       Outcome outcome,
       FailureClass failureClass,
       Duration duration,
       CapacityType driverCapacity,
       CapacityType executorCapacity,
-      int executorInstances) {
+      int executorInstances,
+      Role failedPod) {
+
+    /** The capacity of the pods the failure happened to; the executors' when it is not known. */
+    public CapacityType failedOn() {
+      return failedPod == Role.Driver ? driverCapacity : executorCapacity;
+    }
 
     /** Pod-seconds by capacity type: the attempt's wall time x its driver and its executors. */
     public Map<CapacityType, Double> computeSeconds() {

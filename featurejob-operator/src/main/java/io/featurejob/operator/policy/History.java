@@ -23,7 +23,7 @@ final class History {
     // Executors that never got a node (CapacityUnavailable) used no compute.
     int executors = failureClass == FailureClass.CapacityUnavailable ? 0 : d.spec.spark().executorInstances();
     d.finished.add(new Decision.FinishedAttempt(outcome, failureClass, Duration.between(started, finishedAt).abs(),
-        a.driverCapacity, a.executorCapacity, executors));
+        a.driverCapacity, a.executorCapacity, executors, c == null ? null : c.pod()));
   }
 
   static List<HistoryEntry> add(List<HistoryEntry> history, HistoryEntry newest, int limit) {

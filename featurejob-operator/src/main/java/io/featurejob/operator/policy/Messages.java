@@ -5,6 +5,7 @@ import io.featurejob.operator.api.FailureClass;
 import io.featurejob.operator.api.GoDuration;
 import io.featurejob.operator.api.Labels;
 import io.featurejob.operator.classify.Classification;
+import io.featurejob.operator.classify.Evidence.Role;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -16,14 +17,14 @@ final class Messages {
     return new Classification(FailureClass.CapacityUnavailable, "builtin:scheduling-timeout",
         "driver pod pending for " + GoDuration.format(Duration.between(since, now))
             + " (schedulingTimeout " + GoDuration.format(timeout) + ")",
-        orEmpty(podMessage), null, null);
+        orEmpty(podMessage), null, null, Role.Driver);
   }
 
   static Classification executorsUnschedulable(Instant since, Instant now, Duration timeout, String podMessage) {
     return new Classification(FailureClass.CapacityUnavailable, "builtin:executors-unschedulable",
         "executor pods unschedulable for " + GoDuration.format(Duration.between(since, now))
             + " (schedulingTimeout " + GoDuration.format(timeout) + ")",
-        orEmpty(podMessage), null, null);
+        orEmpty(podMessage), null, null, Role.Executor);
   }
 
   static Classification runTimeout(Instant started, Instant now, Duration runTimeout) {

@@ -44,7 +44,10 @@ public final class PoolShortages {
         : "spot" + new TreeMap<>(executorNodeSelector);
   }
 
-  /** Records the attempts a decision finished: a spot attempt that failed for capacity marks its pool short. */
+  /**
+   * Records the attempts a decision finished: a failure for capacity of pods on spot marks the pool short. A
+   * driver on on-demand that found no node, or whose node shut down, says nothing about the spot pool.
+   */
   public void observe(String pool, Iterable<Decision.FinishedAttempt> finished, Instant at) {
     for (Decision.FinishedAttempt f : finished) {
       if (signalsShortage(f)) {
@@ -71,7 +74,7 @@ public final class PoolShortages {
   }
 
   static boolean signalsShortage(Decision.FinishedAttempt f) {
-    return f.executorCapacity() == CapacityType.Spot
+    return f.failedOn() == CapacityType.Spot
         && (f.failureClass() == FailureClass.CapacityUnavailable || f.failureClass() == FailureClass.SpotInterruption);
   }
 

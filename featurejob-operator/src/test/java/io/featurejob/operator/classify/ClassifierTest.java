@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.featurejob.operator.api.FailureClass;
 import io.featurejob.operator.classify.Classification.MemoryTarget;
 import io.featurejob.operator.classify.ClassificationRule.Component;
+import io.featurejob.operator.classify.Evidence.Role;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -192,6 +193,35 @@ class ClassifierTest {
     assertEquals(rule, c.rule());
     assertEquals(target, c.memoryTarget());
     assertFalse(c.evidence() == null || c.evidence().isBlank(), "evidence says what matched");
+  }
+
+  /**
+   * Which pods the failure happened to: the pod whose own state matched, an executor whose message matched;
+   * unknown when only the driver's messages spoke (its log tells of executors lost to a node as well as its
+   * own end). The pool shortages read it: an on-demand driver's node shutdown is not a spot shortage.
+   */
+  @Test
+  void saysWhichPodsTheFailureHappenedToWhenTheirOwnStateShowsIt() {
+    Pod lostTaskDriver = failedDriver("Error", 1, FIELD_LOST_TASK);
+    assertEquals(Role.Driver, classifier.classify(Evidence.fromPods(podReason("NodeShutdown"), List.of())).pod());
+    assertEquals(Role.Driver,
+        classifier.classify(Evidence.fromPods(disruptedDriver("TerminationByKubelet"), List.of())).pod());
+    assertEquals(Role.Driver, classifier.classify(Evidence.fromPods(failedDriver("Error", 3, "bye"), List.of())).pod(),
+        "the driver's own non-zero exit");
+    assertEquals(Role.Executor, classifier.classify(Evidence.fromPods(lostTaskDriver,
+        List.of(executor("trips-exec-2", "Failed").editStatus().withReason("NodeShutdown")
+            .withMessage("Pod was terminated in response to imminent node shutdown.").endStatus().build()))).pod());
+    assertEquals(Role.Executor, classifier.classify(Evidence.fromPods(lostTaskDriver,
+        List.of(executor("trips-exec-2", "Failed").editStatus()
+            .addToContainerStatuses(terminated("spark-kubernetes-executor", "OOMKilled", 137, null))
+            .endStatus().build()))).pod());
+    Classification lostToNode = classifier.classify(Evidence.fromPods(failedDriver("Error", 1,
+        "ExecutorLostFailure (executor 1 exited caused by one of the running tasks) Reason: The executor with id 1"
+            + " exited with exit code 143(SIGTERM). The API gave the following brief reason: Terminated"), List.of()));
+    assertEquals("builtin:executor-lost-to-node", lostToNode.rule());
+    assertNull(lostToNode.pod(), "the driver's log told of an executor");
+    assertNull(classifier.classify(Evidence.fromPods(
+        failedDriver("Error", 1, "There is no Spot capacity available"), List.of())).pod());
   }
 
   @Test

@@ -120,7 +120,7 @@ class TemplateWritesTest {
 
   static Decision.FinishedAttempt finished(Outcome outcome, FailureClass failureClass) {
     return new Decision.FinishedAttempt(outcome, failureClass, Duration.ofMinutes(3), CapacityType.OnDemand,
-        CapacityType.Spot, 2);
+        CapacityType.Spot, 2, null);
   }
 
   @Test

@@ -10,9 +10,11 @@ import io.featurejob.operator.api.FailureClass;
 import io.featurejob.operator.api.FeatureJobSpec;
 import io.featurejob.operator.api.Outcome;
 import io.featurejob.operator.classify.Classification;
+import io.featurejob.operator.classify.Evidence.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -46,5 +48,22 @@ class HistoryTest {
     Map<CapacityType, Double> compute = f.computeSeconds();
     assertEquals(driverSeconds, compute.getOrDefault(CapacityType.OnDemand, 0.0));
     assertEquals(executorSeconds, compute.getOrDefault(CapacityType.Spot, 0.0));
+  }
+
+  @Test
+  void aFinishedAttemptSaysOnWhichCapacityItFailed() {
+    Draft d = draft(PolicyFixtures.hourly(), status(0), FINISHED);
+    var a = attempt("2026-11-23T10:00:00Z");
+    a.driverCapacity = CapacityType.OnDemand;
+    a.executorCapacity = CapacityType.Spot;
+    History.finished(d, a, FINISHED, Outcome.Failed,
+        new Classification(FailureClass.SpotInterruption, "builtin:node-shutdown", "e", "m", 143, null, Role.Driver));
+    History.finished(d, a, FINISHED, Outcome.Failed,
+        new Classification(FailureClass.SpotInterruption, "builtin:node-shutdown", "e", "m", 1, null, Role.Executor));
+    History.finished(d, a, FINISHED, Outcome.Failed,
+        new Classification(FailureClass.SpotInterruption, "builtin:executor-lost-to-node", "e", "m", 1, null));
+    assertEquals(CapacityType.OnDemand, d.finished.get(0).failedOn(), "the driver's node shut down");
+    assertEquals(CapacityType.Spot, d.finished.get(1).failedOn(), "an executor's node shut down");
+    assertEquals(CapacityType.Spot, d.finished.get(2).failedOn(), "the driver's log told of executors");
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.featurejob.operator.api.CapacityType;
 import io.featurejob.operator.api.FailureClass;
 import io.featurejob.operator.api.Outcome;
+import io.featurejob.operator.classify.Evidence.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -21,21 +22,38 @@ class PoolShortagesTest {
   static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 
   static Decision.FinishedAttempt finished(Outcome outcome, FailureClass c, CapacityType executors) {
-    return new Decision.FinishedAttempt(outcome, c, Duration.ofMinutes(10), CapacityType.OnDemand, executors, 2);
+    return finished(outcome, c, CapacityType.OnDemand, executors, null);
   }
 
-  @ParameterizedTest(name = "{0} {1} on {2} -> short {3}")
+  static Decision.FinishedAttempt finished(Outcome outcome, FailureClass c, CapacityType driver, CapacityType executors,
+      Role failedPod) {
+    return new Decision.FinishedAttempt(outcome, c, Duration.ofMinutes(10), driver, executors, 2, failedPod);
+  }
+
+  @ParameterizedTest(name = "{0} {1} of {4} (driver {2}, executors {3}) -> short {5}")
   @CsvSource(delimiter = '|', nullValues = "-", value = {
-      "Failed    | CapacityUnavailable | Spot     | true",
-      "Failed    | SpotInterruption    | Spot     | true",
-      "Failed    | CapacityUnavailable | OnDemand | false", // an on-demand attempt says nothing about the spot pool
-      "Failed    | UserCodeError       | Spot     | false",
-      "Failed    | OutOfMemory         | Spot     | false",
-      "Succeeded | -                   | Spot     | false",
+      "Failed    | CapacityUnavailable | OnDemand | Spot     | Executor | true",
+      "Failed    | SpotInterruption    | OnDemand | Spot     | Executor | true",
+      // The driver's log said an executor was lost (no pod state): the executors' capacity.
+      "Failed    | SpotInterruption    | OnDemand | Spot     | -        | true",
+      "Failed    | CapacityUnavailable | OnDemand | Spot     | -        | true",
+      // The on-demand driver found no node, or its node shut down: the spot pool is not short.
+      "Failed    | CapacityUnavailable | OnDemand | Spot     | Driver   | false",
+      "Failed    | SpotInterruption    | OnDemand | Spot     | Driver   | false",
+      // A driver on spot that found no node, or was reclaimed, is the spot pool's.
+      "Failed    | CapacityUnavailable | Spot     | Spot     | Driver   | true",
+      "Failed    | SpotInterruption    | Spot     | OnDemand | Driver   | true",
+      // An on-demand attempt says nothing about the spot pool.
+      "Failed    | CapacityUnavailable | OnDemand | OnDemand | Executor | false",
+      "Failed    | SpotInterruption    | OnDemand | OnDemand | -        | false",
+      "Failed    | UserCodeError       | OnDemand | Spot     | Executor | false",
+      "Failed    | OutOfMemory         | OnDemand | Spot     | Executor | false",
+      "Succeeded | -                   | OnDemand | Spot     | -        | false",
   })
-  void onlySpotCapacityFailuresMarkThePoolShort(Outcome outcome, FailureClass c, CapacityType executors, boolean short_) {
+  void onlyCapacityFailuresOfSpotPodsMarkThePoolShort(Outcome outcome, FailureClass c, CapacityType driver,
+      CapacityType executors, Role failedPod, boolean short_) {
     PoolShortages shortages = new PoolShortages();
-    shortages.observe("spot", List.of(finished(outcome, c, executors)), T0);
+    shortages.observe("spot", List.of(finished(outcome, c, driver, executors, failedPod)), T0);
     assertEquals(short_, shortages.shortage("spot", T0) != null);
   }
 
