@@ -79,7 +79,7 @@ final class DriverPods {
     }
     // after the fence: a frozen leader's older spec must not overwrite the successor's template either
     ConfigMap template = ExecutorPodTemplate.configMap(job, profile, restrictedSecurityContext);
-    templates.ensure(job.getMetadata().getUid(), template);
+    templates.ensure(job.getMetadata().getUid(), template, launchedBefore(job));
     Pod driver = DriverPodBuilder.build(job, spec, plan, profile, restrictedSecurityContext);
     try {
       Pod created = client.pods().inNamespace(namespace).resource(driver).create();
@@ -92,6 +92,11 @@ final class DriverPods {
       LOG.info("driver pod {}/{} already exists", namespace, plan.podName());
       return Launch.NAME_TAKEN;
     }
+  }
+
+  /** Whether an earlier attempt of the job finished: then its template ConfigMap was written before. */
+  private static boolean launchedBefore(FeatureJob job) {
+    return job.getStatus() != null && job.getStatus().history != null && !job.getStatus().history.isEmpty();
   }
 
   /** Whether the job on the API server (not the informer cache) is no longer at {@code writtenVersion}. */

@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * create-409-read-update before every attempt.
  *
  * <p>What was written is remembered per job uid in memory, so a restarted operator writes each job's
- * once. A ConfigMap deleted by hand leaves the next driver stuck before its container starts, an attempt
+ * once: one merge patch for a job that had launched before (its ConfigMap is there), a create for one that
+ * had not. A ConfigMap deleted by hand leaves the next driver stuck before its container starts, an attempt
  * that ends in a failure that needs a human (Timeout), never a transient one: {@link #suspect} makes the
  * retry of such a failure write the template again ({@link #healsAfter}). {@link #forget} drops a deleted
  * job's entry. (A rewrite every 10 minutes healed the same case before, at one request per run of every
@@ -28,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>One request per write where this process wrote the job's template before (a JSON merge patch of the
  * whole object: a spec edit's rewrite, a suspect one), one for a new job (create); only a ConfigMap this
- * process does not know of costs two (create answered 409 after a restart, then the patch; or the patch
- * answered 404 after a deletion by hand, then the create). The old create-409-read-update was three.
+ * process does not know of costs two only when the job's history misled it (a create answered 409, then
+ * the patch; or the patch answered 404 after a deletion by hand, then the create). The old
+ * create-409-read-update was three.
  */
 final class TemplateWrites {
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
@@ -48,9 +50,11 @@ final class TemplateWrites {
    * Makes sure the ConfigMap holds {@code template}: writes it when this job's last write had other
    * content, is suspect or unknown. {@code jobUid} keys the memory.
    *
+   * @param launchedBefore the job's status shows an earlier attempt, so its ConfigMap most likely exists
+   *     (what a restarted operator, which remembers nothing, goes by)
    * @return true when a write was sent
    */
-  boolean ensure(String jobUid, ConfigMap template) {
+  boolean ensure(String jobUid, ConfigMap template, boolean launchedBefore) {
     String digest = digest(template);
     String last = written.get(jobUid);
     if (digest.equals(last)) {
@@ -61,7 +65,7 @@ final class TemplateWrites {
     // The whole object as a JSON merge patch: no resourceVersion (the operator owns every field). Given the
     // item, fabric8 sends the patch as is; by name alone it would read the object first.
     Runnable patch = () -> configMaps.resource(template).patch(PatchContext.of(PatchType.JSON_MERGE), JSON.asJson(template));
-    if (last == null) {
+    if (last == null && !launchedBefore) {
       runThenOn(create, HttpURLConnection.HTTP_CONFLICT, patch);
     } else {
       runThenOn(patch, HttpURLConnection.HTTP_NOT_FOUND, create);

@@ -61,11 +61,11 @@ class TemplateWritesTest {
   @Test
   void aNewJobCostsOneCreateAndAnUnchangedTemplateNothing() throws InterruptedException {
     TemplateWrites writes = new TemplateWrites(client);
-    assertTrue(writes.ensure(UID, template("spot")));
+    assertTrue(writes.ensure(UID, template("spot"), false));
     assertEquals(List.of("POST " + COLLECTION), requests());
 
     for (int attempt = 2; attempt <= 5; attempt++) {
-      assertFalse(writes.ensure(UID, template("spot")), "the same content again, attempt " + attempt);
+      assertFalse(writes.ensure(UID, template("spot"), false), "the same content again, attempt " + attempt);
     }
     assertEquals(List.of(), requests());
   }
@@ -73,10 +73,10 @@ class TemplateWritesTest {
   @Test
   void aChangedTemplateIsOnePatch() throws InterruptedException {
     TemplateWrites writes = new TemplateWrites(client);
-    writes.ensure(UID, template("spot"));
+    writes.ensure(UID, template("spot"), false);
     requests();
 
-    assertTrue(writes.ensure(UID, template("on-demand")));
+    assertTrue(writes.ensure(UID, template("on-demand"), false));
     assertEquals(List.of("PATCH " + OBJECT), requests(), "a spec edit's rewrite");
     assertEquals("capacity: on-demand", stored());
   }
@@ -84,25 +84,25 @@ class TemplateWritesTest {
   @Test
   void aSuspectTemplateIsWrittenAgainAndHealsADeletion() throws InterruptedException {
     TemplateWrites writes = new TemplateWrites(client);
-    writes.ensure(UID, template("spot"));
+    writes.ensure(UID, template("spot"), false);
     client.configMaps().inNamespace("ml").withName("trip-features-executor-template").delete();
     requests();
 
-    assertFalse(writes.ensure(UID, template("spot")), "nothing says it is gone: no write");
+    assertFalse(writes.ensure(UID, template("spot"), false), "nothing says it is gone: no write");
     writes.suspect(UID);
-    assertTrue(writes.ensure(UID, template("spot")));
+    assertTrue(writes.ensure(UID, template("spot"), false));
     assertEquals(List.of("PATCH " + OBJECT, "POST " + COLLECTION), requests(), "the patch finds nothing: create");
     assertEquals("capacity: spot", stored());
-    assertFalse(writes.ensure(UID, template("spot")), "written again: trusted again");
+    assertFalse(writes.ensure(UID, template("spot"), false), "written again: trusted again");
   }
 
   @Test
   void aSuspectTemplateThatIsThereIsOnePatch() throws InterruptedException {
     TemplateWrites writes = new TemplateWrites(client);
-    writes.ensure(UID, template("spot"));
+    writes.ensure(UID, template("spot"), false);
     requests();
     writes.suspect(UID);
-    assertTrue(writes.ensure(UID, template("spot")));
+    assertTrue(writes.ensure(UID, template("spot"), false));
     assertEquals(List.of("PATCH " + OBJECT), requests());
   }
 
@@ -125,21 +125,37 @@ class TemplateWritesTest {
 
   @Test
   void aRestartedOperatorOverwritesTheTemplateItFinds() throws InterruptedException {
-    new TemplateWrites(client).ensure(UID, template("on-demand"));
+    new TemplateWrites(client).ensure(UID, template("on-demand"), false);
     requests();
 
     TemplateWrites restarted = new TemplateWrites(client);
-    assertTrue(restarted.ensure(UID, template("spot")));
-    assertEquals(List.of("POST " + COLLECTION, "PATCH " + OBJECT), requests(), "create answered 409, then the patch");
+    assertTrue(restarted.ensure(UID, template("spot"), true));
+    assertEquals(List.of("PATCH " + OBJECT), requests(), "the job had launched before: one patch");
     assertEquals("capacity: spot", stored());
+    assertFalse(restarted.ensure(UID, template("spot"), true), "written: trusted");
+
+    requests();
+    TemplateWrites misled = new TemplateWrites(client);
+    assertTrue(misled.ensure(UID, template("on-demand"), false));
+    assertEquals(List.of("POST " + COLLECTION, "PATCH " + OBJECT), requests(),
+        "no history but the ConfigMap is there: create answered 409, then the patch");
+    assertEquals("capacity: on-demand", stored());
     assertEquals("trip-features", client.configMaps().inNamespace("ml").withName("trip-features-executor-template")
         .get().getMetadata().getLabels().get("featurejob.io/job"));
   }
 
   @Test
+  void aRestartedOperatorCreatesTheTemplateOfAJobWithHistoryIfItIsGone() throws InterruptedException {
+    TemplateWrites restarted = new TemplateWrites(client);
+    assertTrue(restarted.ensure(UID, template("spot"), true));
+    assertEquals(List.of("PATCH " + OBJECT, "POST " + COLLECTION), requests(), "the patch finds nothing: create");
+    assertEquals("capacity: spot", stored());
+  }
+
+  @Test
   void aDeletedJobIsForgotten() {
     TemplateWrites writes = new TemplateWrites(client);
-    writes.ensure(UID, template("spot"));
+    writes.ensure(UID, template("spot"), false);
     assertEquals(1, writes.size());
     writes.forget(UID);
     assertEquals(0, writes.size());

@@ -495,6 +495,9 @@ class StormBench {
         + " opened; Job controller warm-up: %d s%n", op.warmupSeconds, op.fallenBack, JOBS, WARMUP));
     out.append(String.format("load average (1, 5, 15 min): operator run %s -> %s%s%n", op.loadStart, op.loadEnd,
         jc == null ? "" : "; Job controller run " + jc.loadStart + " -> " + jc.loadEnd));
+    if (op.memory != null) {
+      out.append(String.format("operator process: JAVA_TOOL_OPTIONS=%s%n", JAVA_TOOL_OPTIONS));
+    }
     out.append("\n| figure | operator | Job controller | operator / Job controller |\n|---|---|---|---|\n");
     double opPer = per(op.total(op.steady), op.attempts);
     double jcPer = jc == null ? Double.NaN : per(jc.total(jc.steady), jc.attempts);
