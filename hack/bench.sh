@@ -15,7 +15,8 @@
 # A cluster already up is reused and left running (then without audit log: the Job controller is skipped).
 #   BENCH_JOBS (200), BENCH_SECONDS (120 measured), BENCH_WARMUP (60): FeatureJobs and Jobs, and seconds.
 #   BENCH_WARMUP_MAX (900): the operator's warm-up goes on after BENCH_WARMUP until every job has made its
-#   one-time fallback to on-demand, this many seconds at most, so the window measures steady attempts.
+#   one-time fallback to on-demand and its event queue has drained, this many seconds at most, so the
+#   window measures steady attempts.
 # Fails on counts and ratios only: more than 1.1 status writes per launch or failure, more than 1
 # template write per job, more than 0.1 template writes per attempt in the measured window.
 #   BENCH_SHARDS (1): operator shard counts to run one after the other, e.g. "1,2,3" (a table of them

@@ -10,6 +10,7 @@ import io.featurejob.operator.classify.EvidenceSummary;
 import io.featurejob.operator.classify.SafeText;
 import io.featurejob.operator.spark.Sha256;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.HttpURLConnection;
@@ -44,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * <p>Writes happen on one background thread, behind a bounded queue and a rate limit, so a slow API
  * server never holds a reconcile thread. A full queue drops the event and counts it in
  * {@code featurejob_events_dropped_total}. Events are best effort: {@link #record} never blocks on the
- * API server and never throws.
+ * API server and never throws. {@code featurejob_events_pending} says how many are queued or being written:
+ * after a burst (a cold start of thousands of jobs) the queue drains at the API server's pace, so events
+ * recorded minutes ago may still be written.
  */
 public final class EventRecorder implements AutoCloseable {
   public static final String COMPONENT = "featurejob-operator";
@@ -55,6 +58,7 @@ public final class EventRecorder implements AutoCloseable {
   /** Event writes per second: leaves the API server to the reconcilers in a storm. */
   public static final double DEFAULT_WRITES_PER_SECOND = 50;
   static final String DROPPED = "featurejob.events.dropped";
+  static final String PENDING = "featurejob.events.pending";
 
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private static final int ATTEMPTS = 3;
@@ -114,6 +118,9 @@ public final class EventRecorder implements AutoCloseable {
     this.dropped = Counter.builder(DROPPED)
         .description("Events not written because the event queue was full or the operator was stopping")
         .register(Objects.requireNonNull(registry, "registry"));
+    Gauge.builder(PENDING, this, EventRecorder::pending)
+        .description("Events recorded and not yet written or given up: queued, or being written")
+        .register(registry);
     this.nanosPerWrite = (long) (1e9 / writesPerSecond);
     // One thread (events of one job stay in order), which ends when idle: nothing to leak if never closed.
     this.writer = new ThreadPoolExecutor(1, 1, IDLE_THREAD.toMillis(), TimeUnit.MILLISECONDS,
@@ -154,6 +161,13 @@ public final class EventRecorder implements AutoCloseable {
       done();
       dropped.increment();
       LOG.debug("Event queue full: dropped {} for FeatureJob {}/{}", reason, event.namespace, event.jobName);
+    }
+  }
+
+  /** Events recorded and not yet written or given up. */
+  public int pending() {
+    synchronized (pendingLock) {
+      return pending;
     }
   }
 

@@ -110,12 +110,14 @@ class EventRecorderTest {
       // Accepted: the one being written, the one waiting for the rate limit, and up to two queued.
       double dropped = registry.get("featurejob.events.dropped").counter().count();
       assertTrue(dropped >= 46 && dropped <= 47, "dropped=" + dropped);
+      assertEquals(50 - dropped, registry.get("featurejob.events.pending").gauge().value(), "the rest are pending");
       assertFalse(slow.flush(Duration.ofMillis(200)), "the rate limit holds the queued events");
     } finally {
       slow.close(Duration.ofMillis(100));
     }
     // Closing gives up on what is still waiting and counts it: every event is written or counted.
     assertTrue(slow.flush(Duration.ZERO), "nothing pending after close");
+    assertEquals(0, registry.get("featurejob.events.pending").gauge().value());
     assertEquals(1, events().size());
     assertEquals(49, registry.get("featurejob.events.dropped").counter().count());
   }
