@@ -49,6 +49,12 @@ public sealed interface DriverBehaviour {
     TAINT_MANAGER
   }
 
+  /**
+   * The driver's own node shuts down gracefully, whatever its pool (an on-demand node drained for an
+   * upgrade): the driver and its executors on that node end as in {@link Reclaim#NODE_SHUTDOWN}.
+   */
+  record DriverNodeShutdown(Duration after) implements DriverBehaviour {}
+
   /** Never finishes; for run timeouts and operator restarts. */
   record RunForever() implements DriverBehaviour {}
 

@@ -437,6 +437,8 @@ public final class SimulatedKubelet implements AutoCloseable {
       later(driver, o.after(), () -> executorOomKilled(driver));
     } else if (behaviour instanceof DriverBehaviour.SpotInterruption s) {
       later(driver, s.after(), () -> reclaimSpotNode(driver, s.how()));
+    } else if (behaviour instanceof DriverBehaviour.DriverNodeShutdown s) {
+      later(driver, s.after(), () -> shutDownDriverNode(driver));
     }
     // RunForever: nothing to schedule. ImagePullBackOff never gets here.
   }
@@ -494,6 +496,17 @@ public final class SimulatedKubelet implements AutoCloseable {
     } else {
       evictByTaintManager(driver, victims, driverHit);
     }
+  }
+
+  /** The driver's node shuts down gracefully, with whatever of the application runs there. */
+  private void shutDownDriverNode(SimulatedPod driver) {
+    if (driver.state != SimulatedPod.State.RUNNING) {
+      return;
+    }
+    SimulatedNode node = driver.facts.node();
+    log.info("node {} ({}) shut down under the driver of {}", node.name(), node.pool().name(), driver);
+    shutDownNode(driver, driver.executors.stream()
+        .filter(e -> e.state == SimulatedPod.State.RUNNING && e.facts.node().equals(node)).toList(), true);
   }
 
   /** Graceful node shutdown: the victims end Failed/Terminated and stay for everyone to see. */

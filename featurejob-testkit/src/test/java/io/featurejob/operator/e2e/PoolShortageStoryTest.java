@@ -8,10 +8,13 @@ import io.featurejob.operator.api.CapacityType;
 import io.featurejob.operator.api.FailureClass;
 import io.featurejob.operator.api.FeatureJob;
 import io.featurejob.operator.api.FeatureJobStatus;
+import io.featurejob.operator.api.HistoryEntry;
 import io.featurejob.operator.api.Importance;
+import io.featurejob.operator.demo.DriverBehaviour;
 import io.featurejob.operator.demo.SimulatedCluster;
 import io.featurejob.operator.demo.Stories;
 import io.featurejob.operator.events.EventReason;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +51,28 @@ class PoolShortageStoryTest extends E2eTest {
         s -> s.currentAttempt != null || !s.history.isEmpty());
     assertEquals(CapacityType.Spot, executors(canWait), "features that can wait stay on spot");
     assertEquals(0, h.eventCount(CAN_WAIT, EventReason.CapacityFallback));
+  }
+
+  /**
+   * The on-demand node under a spot job's driver shuts down (drained for an upgrade): SpotInterruption, but
+   * the spot pool is not short, so a job on it whose SLO cannot wait still starts on spot. Until the
+   * classification said which pods failed, every such shutdown moved those jobs to on-demand for 30 min.
+   */
+  @Test
+  void anOnDemandDriversNodeShutdownDoesNotMarkTheSpotPoolShort() {
+    h.kubelet.script(Stories.SPOT_JOB, (driver, cluster) -> new DriverBehaviour.DriverNodeShutdown(Duration.ofMillis(300)));
+    h.create(Stories.spotJob());
+    FeatureJobStatus interrupted = h.awaitStatus(Stories.SPOT_JOB, "its driver's node shut down",
+        s -> s.lastFailure != null && s.lastFailure.failureClass == FailureClass.SpotInterruption);
+    HistoryEntry lost = interrupted.history.get(0);
+    assertEquals(CapacityType.OnDemand, lost.driverCapacity, "the driver ran on on-demand");
+    assertEquals(CapacityType.Spot, lost.executorCapacity, "its executors on spot");
+    assertEquals("builtin:disruption-target", lost.reason, "the driver pod's own DisruptionTarget (TerminationByKubelet)");
+
+    h.create(jobOnTheSamePool(AT_RISK, "1m"));
+    FeatureJobStatus atRisk = h.awaitStatus(AT_RISK, "a first attempt",
+        s -> s.currentAttempt != null || !s.history.isEmpty());
+    assertEquals(CapacityType.Spot, executors(atRisk), "the spot pool is not short: the job starts on spot");
   }
 
   /** Spot executors with no nodeSelector of their own, like the spot job: the same pool. */
