@@ -26,7 +26,7 @@ WORKDIR /opt/featurejob
 COPY --from=build /src/featurejob-operator/target/featurejob-operator.jar featurejob-operator.jar
 # Exit (and get restarted) rather than limp on after an OutOfMemoryError; size the heap from the
 # container's memory limit; keep temp files and JVM perf data off the read-only root.
-ENV JAVA_TOOL_OPTIONS="-XX:+ExitOnOutOfMemoryError -XX:MaxRAMPercentage=75 -XX:-UsePerfData -Djava.io.tmpdir=/tmp"
+ENV JAVA_TOOL_OPTIONS="-XX:+ExitOnOutOfMemoryError -XX:MaxRAMPercentage=70 -XX:-UsePerfData -Djava.io.tmpdir=/tmp"
 USER 65532:65532
 EXPOSE 8080
 # exec form: java is PID 1 and gets SIGTERM, which runs the operator's shutdown hook.
