@@ -4,7 +4,6 @@ import io.featurejob.operator.api.CapacityType;
 import io.featurejob.operator.api.FailureClass;
 import io.featurejob.operator.api.FeatureJobStatus;
 import io.featurejob.operator.api.Outcome;
-import io.featurejob.operator.classify.Classification;
 import io.featurejob.operator.classify.Evidence.Role;
 import io.featurejob.operator.events.EventReason;
 import java.time.Duration;
@@ -44,7 +43,7 @@ public record Decision(
   /**
    * An attempt that ended in this decision, for metrics and the pool shortages.
    *
-   * @param failedPod which pods the failure happened to ({@link Classification#pod()}); null when unknown
+   * @param failedPod which pods the failure happened to ({@link io.featurejob.operator.classify.Classification#pod()}); null when unknown
    */
   public record FinishedAttempt(
       Outcome outcome,

@@ -7,14 +7,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Which events the operator wrote in the measured window, by reason: the audit log counts event requests
- * but not their reasons. An event object counts once when its last write falls in the window (a repeat
- * bumps the count of the same object), with the newest message of its reason as an example.
+ * The operator's events by reason, for a span of time: the audit log counts event requests but not their
+ * reasons. An event object counts once when it was last recorded in the span ({@code lastTimestamp}, when the
+ * operator recorded it: its queue may write it later; a repeat bumps the count of the same object), with the
+ * newest message of its reason as an example.
  */
 final class EventsInWindow {
   private static final int EXAMPLE_CHARS = 200;
 
-  /** One reason's event objects last written in the window, and the message of the newest. */
+  /** One reason's event objects last recorded in the span, and the message of the newest. */
   record Reason(long objects, String example) {}
 
   private EventsInWindow() {}

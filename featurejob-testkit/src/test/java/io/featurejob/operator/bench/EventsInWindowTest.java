@@ -15,7 +15,7 @@ class EventsInWindowTest {
   }
 
   @Test
-  void countsObjectsLastWrittenInTheWindowByReasonWithTheNewestMessage() {
+  void countsObjectsLastRecordedInTheSpanByReasonWithTheNewestMessage() {
     Instant from = Instant.parse("2026-12-01T10:00:00Z");
     Instant to = Instant.parse("2026-12-01T10:02:00Z");
     Map<String, EventsInWindow.Reason> got = EventsInWindow.byReason(List.of(
