@@ -140,7 +140,8 @@ class ImageOnControlPlaneTest {
     Matcher maxHeap = Pattern.compile("MaxHeapSize\\s*=\\s*(\\d+)").matcher(flags);
     assertTrue(maxHeap.find(), flags);
     double heapShare = Long.parseLong(maxHeap.group(1)) / (double) limitBytes;
-    assertTrue(heapShare > 0.65 && heapShare <= 0.70, "max heap " + maxHeap.group(1) + " = " + heapShare + " of the limit");
+    // 70%, rounded up to the heap's alignment (538 MiB of 768: 0.7005)
+    assertTrue(heapShare > 0.65 && heapShare < 0.71, "max heap " + maxHeap.group(1) + " = " + heapShare + " of the limit");
 
     // The kubelet's stop: SIGTERM, SIGKILL after the grace period. The shutdown hook must finish first.
     OperatorContainer.Stopped stopped = container.stop();
