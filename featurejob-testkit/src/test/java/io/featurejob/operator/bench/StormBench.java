@@ -354,13 +354,15 @@ class StormBench {
       }
       List<Integer> ports = process != null ? List.of(process.metricsPort)
           : operators.stream().map(FeatureJobOperator::metricsPort).toList();
-      // A scrape at 10,000 jobs is ~10 MB: every 5 s, once every job has fallen back.
-      while (sum(ports, EVENTS_PENDING) > 0 && Instant.now().isBefore(warmupEnd)
+      // A scrape at 10,000 jobs is ~10 MB: every 5 s, once every job has fallen back; the last one gives both.
+      List<String> scrapes = scrapeAll(ports);
+      while (sum(scrapes, EVENTS_PENDING) > 0 && Instant.now().isBefore(warmupEnd)
           && (running == null || running.alive())) {
         Thread.sleep(5000);
+        scrapes = scrapeAll(ports);
       }
-      f.eventsPending = sum(ports, EVENTS_PENDING);
-      f.eventsDropped = sum(ports, EVENTS_DROPPED);
+      f.eventsPending = sum(scrapes, EVENTS_PENDING);
+      f.eventsDropped = sum(scrapes, EVENTS_DROPPED);
       f.warmupSeconds = Duration.between(coldEnd, Instant.now()).toMillis() / 1000.0;
       f.fallenBack = fallenBack.size();
       measuring[0] = true;
@@ -733,11 +735,20 @@ class StormBench {
     return out;
   }
 
-  /** The sum of a metric's series over the operators' /metrics (one per shard); -1 when none is there. */
-  static double sum(List<Integer> ports, String metric) throws Exception {
-    double total = -1;
+  /** The operators' /metrics (one per shard). */
+  static List<String> scrapeAll(List<Integer> ports) throws Exception {
+    List<String> scrapes = new ArrayList<>();
     for (int port : ports) {
-      for (String line : scrape(port).split("\n")) {
+      scrapes.add(scrape(port));
+    }
+    return scrapes;
+  }
+
+  /** The sum of a metric's series over the scrapes; -1 when none has it. */
+  static double sum(List<String> scrapes, String metric) {
+    double total = -1;
+    for (String metrics : scrapes) {
+      for (String line : metrics.split("\n")) {
         if (line.startsWith(metric + " ") || line.startsWith(metric + "{")) {
           total = Math.max(total, 0) + Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
         }
