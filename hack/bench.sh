@@ -23,6 +23,8 @@
 #   follows; all shards run in the benchmark's JVM).
 #   BENCH_THREADS (16, the default): reconcile threads per operator to run one after the other, e.g. "4,16"; the runs'
 #   table shows the CPU of this JVM, kube-apiserver and etcd in each measured window.
+#   BENCH_HISTORY_LIMIT: the storm's jobs' spec.historyLimit (default: the product's 20); every status write
+#   carries the history, and the API server's CPU per write grows with it (docs/testing.md).
 #   BENCH_HEAP (384m): the benchmark JVM's heap (75% of 512Mi); with BENCH_OPERATOR=process the operator has its own.
 #   BENCH_OPERATOR (jvm): "process" runs the operator as its own process, as its pod does: the built jar
 #   (java -jar featurejob-operator.jar run) with the Dockerfile's JAVA_TOOL_OPTIONS, in a cgroup v1 memory
@@ -92,6 +94,7 @@ mvn -B --no-transfer-progress -pl featurejob-testkit -am test "${PROCESS_ARGS[@]
   -Dbench.runSeconds="${BENCH_RUN_SECONDS:-10}" -Dbench.failPercent="${BENCH_FAIL_PERCENT:-5}" \
   -Dbench.jobs="${BENCH_JOBS:-200}" -Dbench.seconds="${BENCH_SECONDS:-120}" -Dbench.warmup="${BENCH_WARMUP:-$BENCH_WARMUP_DEFAULT}" \
   -Dbench.warmupMax="${BENCH_WARMUP_MAX:-900}" \
+  -Dbench.historyLimit="${BENCH_HISTORY_LIMIT:-0}" \
   -Dbench.shards="${BENCH_SHARDS:-1}" -Dbench.threads="${BENCH_THREADS:-16}" \
   -Dbench.apiserverPid="$(cat "$STATE/pids/kube-apiserver")" -Dbench.etcdPid="$(cat "$STATE/pids/etcd" 2>/dev/null || true)" \
   -Dbench.audit="$STATE/logs/audit.log" -Dbench.kcmPid="$(cat "$STATE/pids/kube-controller-manager" 2>/dev/null || true)"

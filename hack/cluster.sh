@@ -18,6 +18,8 @@
 #                           <state>/logs/audit.log (hack/rbac/spark-driver-audit.sh records Spark's calls)
 #   FEATUREJOB_CLUSTER_KCM_CONTROLLERS=a,b  more kube-controller-manager controllers (make bench:
 #                           job-controller); FEATUREJOB_CLUSTER_KCM_ARGS: more of its flags (e.g. QPS)
+#   FEATUREJOB_CLUSTER_PROFILING=true  kube-apiserver serves /debug/pprof (off by default), for CPU profiles
+#                           of its requests (docs/testing.md, "What a status write costs")
 #   FEATUREJOB_CLUSTER_SCHEDULER=1  also start kube-scheduler (off: the e2e suite's simulated
 #                           kubelet binds pods itself through the pods/binding subresource)
 #   FEATUREJOB_CLUSTER_NODE=1  also a real node: kube-scheduler, containerd, runc, the bridge CNI
@@ -301,7 +303,7 @@ up() {
     --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
     --authorization-mode Node,RBAC --service-cluster-ip-range 10.0.0.0/24 \
     --endpoint-reconciler-type none --allow-privileged=false \
-    --profiling=false --v 1 "${node_flags[@]}"
+    --profiling="${FEATUREJOB_CLUSTER_PROFILING:-false}" --v 1 "${node_flags[@]}"
   kubeconfig "$STATE/kubeconfig" featurejob-e2e-admin admin
   kubeconfig "$STATE/controller-manager.kubeconfig" system:kube-controller-manager controller-manager
   kubeconfig "$STATE/scheduler.kubeconfig" system:kube-scheduler scheduler

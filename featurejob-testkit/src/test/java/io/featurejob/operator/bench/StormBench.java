@@ -128,6 +128,13 @@ class StormBench {
   /** The operator's memory limit in bytes (the chart's limits.memory) and where its cgroups go (hack/bench.sh). */
   static final long MEMORY_LIMIT = Long.getLong("bench.memoryLimit", 512L << 20);
   static final String CGROUP_PREFIX = System.getProperty("bench.cgroupPrefix", "");
+  /**
+   * The storm's jobs' spec.historyLimit; 0 (default): the product default (20). The API server's CPU per status
+   * write grows with the object, and the history is most of it (docs/testing.md, "What a status write costs").
+   */
+  static final int HISTORY_LIMIT = Integer.getInteger("bench.historyLimit", 0);
+  /** The storm's other writer: kube-scheduler records each failed scheduling (an event, the pod's condition). */
+  static final String SCHEDULER = "system:kube-scheduler";
   /** One status write per launch or failure; a little slack for conflicts and repeated deletes. */
   static final double MAX_STATUS_PER_DECISION = 1.1;
   static final Duration SCHEDULING_TIMEOUT = Duration.ofSeconds(10);
@@ -140,6 +147,10 @@ class StormBench {
     Map<String, Long> steady = Map.of();
     Map<String, Long> cold = Map.of();
     Map<String, Long> whole = Map.of();
+    /** kube-scheduler's requests in the window (audit log), per the operator's attempts; empty without it. */
+    Map<String, Long> scheduler = Map.of();
+    /** The jobs' history entries when the window opened, mean over the jobs (each status write carries them). */
+    double historyEntries = Double.NaN;
     /** The operator's events by reason, recorded before the window and in it ({@link EventsInWindow}). */
     Map<String, EventsInWindow.Reason> eventsBefore = Map.of();
     Map<String, EventsInWindow.Reason> eventsInWindow = Map.of();
@@ -365,6 +376,9 @@ class StormBench {
       f.eventsDropped = sum(scrapes, EVENTS_DROPPED);
       f.warmupSeconds = Duration.between(coldEnd, Instant.now()).toMillis() / 1000.0;
       f.fallenBack = fallenBack.size();
+      f.historyEntries = admin.resources(FeatureJob.class).inNamespace(namespace).list().getItems().stream()
+          .mapToInt(j -> j.getStatus() == null || j.getStatus().history == null ? 0 : j.getStatus().history.size())
+          .average().orElse(Double.NaN);
       measuring[0] = true;
       Instant from = Instant.now();
       Map<String, Long> atStart = counter.snapshot();
@@ -387,6 +401,9 @@ class StormBench {
         f.steady = minus(f.whole, atStart);
       }
       f.attempts = f.steady.getOrDefault("POST pods", 0L);
+      if (!AUDIT.isEmpty()) {
+        f.scheduler = AuditLog.count(Path.of(AUDIT), SCHEDULER, namespace, from, to);
+      }
       List<Event> events = admin.v1().events().inNamespace(namespace).list().getItems();
       f.eventsBefore = EventsInWindow.byReason(events, Instant.EPOCH, from);
       f.eventsInWindow = EventsInWindow.byReason(events, from, to);
@@ -440,6 +457,9 @@ class StormBench {
     job.getSpec().schedule = "@yearly";
     job.getSpec().capacity = new CapacitySpec();
     job.getSpec().capacity.schedulingTimeout = GoDurations.seconds(SCHEDULING_TIMEOUT);
+    if (HISTORY_LIMIT > 0) {
+      job.getSpec().historyLimit = HISTORY_LIMIT;
+    }
     return job;
   }
 
@@ -519,6 +539,9 @@ class StormBench {
         + " on-demand, %d s at most), then %d s measured%n", JOBS, WARMUP, WARMUP_MAX, SECONDS));
     out.append(String.format("operator warm-up: %.0f s, %d of %d jobs fallen back to on-demand when the window"
         + " opened; Job controller warm-up: %d s%n", op.warmupSeconds, op.fallenBack, JOBS, WARMUP));
+    out.append(String.format("history: historyLimit %s; %.1f entries per job when the window opened (every status"
+        + " write carries them)%n", HISTORY_LIMIT > 0 ? Integer.toString(HISTORY_LIMIT) : "20 (the default)",
+        op.historyEntries));
     out.append(String.format("operator events when the window opened: %.0f pending (queued or being written),"
         + " %.0f dropped since the start (queue full)%n", op.eventsPending, op.eventsDropped));
     out.append(String.format("load average (1, 5, 15 min): operator run %s -> %s%s%n", op.loadStart, op.loadEnd,
@@ -560,6 +583,11 @@ class StormBench {
         + " arrival at this JVM's watch; failure to status counts from the attempt's startTime, which status"
         + " truncates to the second: it reads up to 1 s high\n");
     breakdown(out, "operator", op);
+    if (!op.scheduler.isEmpty()) {
+      out.append(String.format("%nkube-scheduler (audit log, %s) on the operator's pods: requests per operator"
+          + " attempt (count), measured window%n| request | per attempt | count |%n|---|---|---|%n", SCHEDULER));
+      op.scheduler.forEach((k, v) -> out.append(String.format("| %s | %.2f | %d |%n", k, per(v, op.attempts), v)));
+    }
     if (jc != null) {
       breakdown(out, "Job controller (audit log, " + JOB_CONTROLLER + ")", jc);
     }
