@@ -12,6 +12,10 @@
 #   Fails on counts only: a job that did not run in the window, a failure recorded as non-transient, more
 #   than 2.2 status writes per pod, more than 1 template write per job. In-JVM operator only (not
 #   BENCH_OPERATOR=process, not BENCH_SHARDS).
+#   BENCH_MIX=status-writes (StatusWriteBench): what one write costs kube-apiserver and etcd in CPU, alone on the
+#   idle control plane: a FeatureJob status write by the number of history entries it carries (the operator's
+#   own status, from one storm job it ran until its history was full), and a pod create + delete
+#   (BENCH_WRITES per row, default 1000; about 6 minutes).
 # A cluster already up is reused and left running (then without audit log: the Job controller is skipped).
 #   BENCH_JOBS (200), BENCH_SECONDS (120 measured), BENCH_WARMUP (60): FeatureJobs and Jobs, and seconds.
 #   BENCH_WARMUP_MAX (900): the operator's warm-up goes on after BENCH_WARMUP until every job has made its
@@ -61,7 +65,9 @@ case "${BENCH_MIX:-storm}" in
   storm) BENCH_TEST=StormBench BENCH_WARMUP_DEFAULT=60 ;;
   success) BENCH_TEST=MixBench BENCH_WARMUP_DEFAULT=240
     [ "${BENCH_OPERATOR:-jvm}" = jvm ] || { echo "BENCH_MIX=success runs the operator in the benchmark's JVM only" >&2; exit 2; } ;;
-  *) echo "BENCH_MIX must be storm or success, not ${BENCH_MIX}" >&2; exit 2 ;;
+  status-writes) BENCH_TEST=StatusWriteBench BENCH_WARMUP_DEFAULT=0
+    [ "${BENCH_OPERATOR:-jvm}" = jvm ] || { echo "BENCH_MIX=status-writes runs the operator in the benchmark's JVM only" >&2; exit 2; } ;;
+  *) echo "BENCH_MIX must be storm, success or status-writes, not ${BENCH_MIX}" >&2; exit 2 ;;
 esac
 
 if ! { [ -f "$STATE/pids/kube-apiserver" ] && kill -0 "$(cat "$STATE/pids/kube-apiserver")" 2>/dev/null; }; then
@@ -95,6 +101,7 @@ mvn -B --no-transfer-progress -pl featurejob-testkit -am test "${PROCESS_ARGS[@]
   -Dbench.jobs="${BENCH_JOBS:-200}" -Dbench.seconds="${BENCH_SECONDS:-120}" -Dbench.warmup="${BENCH_WARMUP:-$BENCH_WARMUP_DEFAULT}" \
   -Dbench.warmupMax="${BENCH_WARMUP_MAX:-900}" \
   -Dbench.historyLimit="${BENCH_HISTORY_LIMIT:-0}" \
+  -Dbench.writes="${BENCH_WRITES:-1000}" \
   -Dbench.shards="${BENCH_SHARDS:-1}" -Dbench.threads="${BENCH_THREADS:-16}" \
   -Dbench.apiserverPid="$(cat "$STATE/pids/kube-apiserver")" -Dbench.etcdPid="$(cat "$STATE/pids/etcd" 2>/dev/null || true)" \
   -Dbench.audit="$STATE/logs/audit.log" -Dbench.kcmPid="$(cat "$STATE/pids/kube-controller-manager" 2>/dev/null || true)"
