@@ -15,7 +15,7 @@
 #   BENCH_MIX=status-writes (StatusWriteBench): what one write costs kube-apiserver and etcd in CPU, alone on the
 #   idle control plane: a FeatureJob status write by the number of history entries it carries (the operator's
 #   own status, from one storm job it ran until its history was full), and a pod create + delete
-#   (BENCH_WRITES per row, default 1000; about 6 minutes).
+#   (BENCH_WRITES per row, default 1000; about 11 minutes).
 # A cluster already up is reused and left running (then without audit log: the Job controller is skipped).
 #   BENCH_JOBS (200), BENCH_SECONDS (120 measured), BENCH_WARMUP (60): FeatureJobs and Jobs, and seconds.
 #   BENCH_WARMUP_MAX (900): the operator's warm-up goes on after BENCH_WARMUP until every job has made its

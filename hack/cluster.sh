@@ -19,7 +19,7 @@
 #   FEATUREJOB_CLUSTER_KCM_CONTROLLERS=a,b  more kube-controller-manager controllers (make bench:
 #                           job-controller); FEATUREJOB_CLUSTER_KCM_ARGS: more of its flags (e.g. QPS)
 #   FEATUREJOB_CLUSTER_PROFILING=true  kube-apiserver serves /debug/pprof (off by default), for CPU profiles
-#                           of its requests (docs/testing.md, "What a status write costs")
+#                           of its requests (docs/testing.md, "What one write costs the API server")
 #   FEATUREJOB_CLUSTER_SCHEDULER=1  also start kube-scheduler (off: the e2e suite's simulated
 #                           kubelet binds pods itself through the pods/binding subresource)
 #   FEATUREJOB_CLUSTER_NODE=1  also a real node: kube-scheduler, containerd, runc, the bridge CNI

@@ -129,8 +129,9 @@ class StormBench {
   static final long MEMORY_LIMIT = Long.getLong("bench.memoryLimit", 512L << 20);
   static final String CGROUP_PREFIX = System.getProperty("bench.cgroupPrefix", "");
   /**
-   * The storm's jobs' spec.historyLimit; 0 (default): the product default (20). The API server's CPU per status
-   * write grows with the object, and the history is most of it (docs/testing.md, "What a status write costs").
+   * The storm's jobs' spec.historyLimit; 0 (default): the product default (20). The API server's CPU per
+   * status write grows with the object, and the history is most of it (docs/testing.md, "What one write costs
+   * the API server").
    */
   static final int HISTORY_LIMIT = Integer.getInteger("bench.historyLimit", 0);
   /** The storm's other writer: kube-scheduler records each failed scheduling (an event, the pod's condition). */
