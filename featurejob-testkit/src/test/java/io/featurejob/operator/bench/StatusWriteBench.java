@@ -93,7 +93,7 @@ class StatusWriteBench {
         admin.resource(p).inNamespace(namespace).create();
         admin.pods().inNamespace(namespace).withName(p.getMetadata().getName()).withGracePeriod(0).delete();
       });
-      row(out, "POST pods + DELETE pods (kube-scheduler's failed attempt on it included)", bytes(podCopy(pod, "p")),
+      row(out, "POST pods + DELETE pods (kube-scheduler's work on the pod included)", bytes(podCopy(pod, "p")),
           podCost);
       out.append(String.format("%nidle: kube-apiserver %.1f ms CPU per second with nothing written%n",
           idlePerSecond * 1000));
