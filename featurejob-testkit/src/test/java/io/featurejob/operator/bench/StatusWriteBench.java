@@ -63,7 +63,7 @@ class StatusWriteBench {
           OperatorConfig.load(StormBench.operatorEnv(namespace, 1, 4)), Clock.systemUTC(), false);
       FeatureJob written;
       try {
-        written = awaitFullHistory(admin, namespace, job.getSpec().historyLimit);
+        written = awaitFullHistory(admin, namespace, job.getMetadata().getName(), job.getSpec().historyLimit);
       } finally {
         operator.close();
         pods.close();
@@ -105,10 +105,11 @@ class StatusWriteBench {
   }
 
   /** The job's status once its history holds {@code limit} entries (the operator writes one per failure). */
-  static FeatureJob awaitFullHistory(KubernetesClient admin, String namespace, int limit) throws Exception {
+  static FeatureJob awaitFullHistory(KubernetesClient admin, String namespace, String name, int limit)
+      throws Exception {
     Instant deadline = Instant.now().plus(FILL_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
-      FeatureJob j = admin.resources(FeatureJob.class).inNamespace(namespace).withName("writes").get();
+      FeatureJob j = admin.resources(FeatureJob.class).inNamespace(namespace).withName(name).get();
       if (j.getStatus() != null && j.getStatus().history != null && j.getStatus().history.size() >= limit) {
         return j;
       }

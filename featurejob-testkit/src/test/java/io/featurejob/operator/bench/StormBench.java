@@ -377,7 +377,8 @@ class StormBench {
       f.eventsDropped = sum(scrapes, EVENTS_DROPPED);
       f.warmupSeconds = Duration.between(coldEnd, Instant.now()).toMillis() / 1000.0;
       f.fallenBack = fallenBack.size();
-      f.historyEntries = admin.resources(FeatureJob.class).inNamespace(namespace).list().getItems().stream()
+      // From this JVM's informer, which has every job: a LIST would fetch them all again (~110 MB at 10,000).
+      f.historyEntries = jobs.getStore().list().stream()
           .mapToInt(j -> j.getStatus() == null || j.getStatus().history == null ? 0 : j.getStatus().history.size())
           .average().orElse(Double.NaN);
       measuring[0] = true;
