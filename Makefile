@@ -57,7 +57,8 @@ spark-corpus:
 ## controller on the same API server: requests per attempt by verb and resource, cold start, retry
 ## lateness, failure-to-status, memory; prints a table with ratios and writes target/bench.txt.
 ## BENCH_JOBS=200 BENCH_SECONDS=120 BENCH_WARMUP=60 BENCH_HEAP=384m by default; BENCH_SHARDS and BENCH_THREADS
-## (e.g. "4,16") add runs side by side, with their CPU. BENCH_MIX=success: the success-heavy mix instead
+## (e.g. "4,16") add runs side by side, with their CPU; BENCH_FULL_HISTORY=true starts every job with its
+## history full (a restart in a long storm). BENCH_MIX=success: the success-heavy mix instead
 ## (FeatureJobs, then CronJobs, every minute on one simulated node). BENCH_MIX=status-writes: kube-apiserver's
 ## CPU per FeatureJob status write by history size, and per pod. See docs/testing.md "Scale".
 bench:

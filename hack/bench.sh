@@ -29,6 +29,9 @@
 #   table shows the CPU of this JVM, kube-apiserver and etcd in each measured window.
 #   BENCH_HISTORY_LIMIT: the storm's jobs' spec.historyLimit (default: the product's 20); every status write
 #   carries the history, and the API server's CPU per write grows with it (docs/testing.md).
+#   BENCH_FULL_HISTORY (false): "true" starts every job with its history full, as hours of storm leave it: one
+#   storm job runs first until its history is full (about 8 minutes), the N jobs are created with a copy of its
+#   status, then the operator starts (so its cold start is a restart's).
 #   BENCH_HEAP (384m): the benchmark JVM's heap (75% of 512Mi); with BENCH_OPERATOR=process the operator has its own.
 #   BENCH_OPERATOR (jvm): "process" runs the operator as its own process, as its pod does: the built jar
 #   (java -jar featurejob-operator.jar run) with the Dockerfile's JAVA_TOOL_OPTIONS, in a cgroup v1 memory
@@ -100,7 +103,7 @@ mvn -B --no-transfer-progress -pl featurejob-testkit -am test "${PROCESS_ARGS[@]
   -Dbench.runSeconds="${BENCH_RUN_SECONDS:-10}" -Dbench.failPercent="${BENCH_FAIL_PERCENT:-5}" \
   -Dbench.jobs="${BENCH_JOBS:-200}" -Dbench.seconds="${BENCH_SECONDS:-120}" -Dbench.warmup="${BENCH_WARMUP:-$BENCH_WARMUP_DEFAULT}" \
   -Dbench.warmupMax="${BENCH_WARMUP_MAX:-900}" \
-  -Dbench.historyLimit="${BENCH_HISTORY_LIMIT:-0}" \
+  -Dbench.historyLimit="${BENCH_HISTORY_LIMIT:-0}" -Dbench.fullHistory="${BENCH_FULL_HISTORY:-false}" \
   -Dbench.writes="${BENCH_WRITES:-1000}" \
   -Dbench.shards="${BENCH_SHARDS:-1}" -Dbench.threads="${BENCH_THREADS:-16}" \
   -Dbench.apiserverPid="$(cat "$STATE/pids/kube-apiserver")" -Dbench.etcdPid="$(cat "$STATE/pids/etcd" 2>/dev/null || true)" \

@@ -11,7 +11,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.featurejob.operator.api.FeatureJob;
+import io.featurejob.operator.api.FeatureJobStatus;
 import io.featurejob.operator.api.Labels;
+import io.featurejob.operator.api.Phase;
 import io.featurejob.operator.config.OperatorConfig;
 import io.featurejob.operator.controller.FeatureJobOperator;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +37,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>What is written is the operator's own output: the operator runs one storm job (no node, so every
  * attempt fails CapacityUnavailable after its 10 s schedulingTimeout) until the job's history is full, and
- * the bench keeps that status and the first pod the operator created. The operator is then stopped and the
+ * the bench keeps that status (taken while the job backs off) and the first pod the operator created. The operator is then stopped and the
  * bench re-writes that status (its history cut to 0, 5, 10, 20 entries; nextRunTime changed each time so
  * every write reaches etcd), and creates and deletes copies of that pod.
  *
@@ -57,17 +60,7 @@ class StatusWriteBench {
       admin.resource(job).inNamespace(namespace).create();
 
       AtomicReference<Pod> firstPod = new AtomicReference<>();
-      SharedIndexInformer<Pod> pods = admin.pods().inNamespace(namespace).withLabel(Labels.JOB).inform(
-          StormBench.onAdd(pod -> firstPod.compareAndSet(null, pod)));
-      FeatureJobOperator operator = FeatureJobOperator.start(admin,
-          OperatorConfig.load(StormBench.operatorEnv(namespace, 1, 4)), Clock.systemUTC(), false);
-      FeatureJob written;
-      try {
-        written = awaitFullHistory(admin, namespace, job.getMetadata().getName(), job.getSpec().historyLimit);
-      } finally {
-        operator.close();
-        pods.close();
-      }
+      FeatureJob written = runUntilFullHistory(admin, namespace, job, pod -> firstPod.compareAndSet(null, pod));
       assertNotNull(firstPod.get(), "the operator created a pod");
 
       StringBuilder out = new StringBuilder(String.format("status writes: one storm job's status as the operator"
@@ -104,18 +97,35 @@ class StatusWriteBench {
     }
   }
 
-  /** The job's status once its history holds {@code limit} entries (the operator writes one per failure). */
-  static FeatureJob awaitFullHistory(KubernetesClient admin, String namespace, String name, int limit)
-      throws Exception {
-    Instant deadline = Instant.now().plus(FILL_TIMEOUT);
-    while (Instant.now().isBefore(deadline)) {
-      FeatureJob j = admin.resources(FeatureJob.class).inNamespace(namespace).withName(name).get();
-      if (j.getStatus() != null && j.getStatus().history != null && j.getStatus().history.size() >= limit) {
-        return j;
+  /**
+   * Runs the operator (in this JVM, on {@code namespace} only) on {@code job}, created there already, until the
+   * job's history holds its spec.historyLimit entries and it is backing off (no attempt in flight); returns the job as
+   * the operator wrote it. {@code podAdded} sees each pod the operator creates.
+   */
+  static FeatureJob runUntilFullHistory(KubernetesClient admin, String namespace, FeatureJob job,
+      Consumer<Pod> podAdded) throws Exception {
+    SharedIndexInformer<Pod> pods = admin.pods().inNamespace(namespace).withLabel(Labels.JOB).inform(
+        StormBench.onAdd(podAdded));
+    FeatureJobOperator operator = FeatureJobOperator.start(admin,
+        OperatorConfig.load(StormBench.operatorEnv(namespace, 1, 4)), Clock.systemUTC(), false);
+    try {
+      Instant deadline = Instant.now().plus(FILL_TIMEOUT);
+      while (Instant.now().isBefore(deadline)) {
+        // As stored: the API server defaults historyLimit.
+        FeatureJob j = admin.resources(FeatureJob.class).inNamespace(namespace).withName(job.getMetadata().getName())
+            .get();
+        FeatureJobStatus s = j.getStatus();
+        if (s != null && s.history != null && s.history.size() >= j.getSpec().historyLimit
+            && s.phase == Phase.BackingOff) {
+          return j;
+        }
+        Thread.sleep(2000);
       }
-      Thread.sleep(2000);
+      throw new AssertionError("the job's history was not full in " + FILL_TIMEOUT);
+    } finally {
+      operator.close();
+      pods.close();
     }
-    throw new AssertionError("the job's history did not reach " + limit + " entries in " + FILL_TIMEOUT);
   }
 
   /** A new FeatureJob with {@code written}'s spec and status, the history cut to its newest {@code entries}. */

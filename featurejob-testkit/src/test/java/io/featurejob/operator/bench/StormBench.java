@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.featurejob.operator.api.CapacitySpec;
 import io.featurejob.operator.api.FeatureJob;
 import io.featurejob.operator.api.FeatureJobStatus;
@@ -45,11 +46,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -134,6 +138,18 @@ class StormBench {
    * the API server").
    */
   static final int HISTORY_LIMIT = Integer.getInteger("bench.historyLimit", 0);
+  /**
+   * Every job's history full from the start, as after hours of storm (at 10,000 jobs filling 20 entries each
+   * takes about 2 hours here): one storm job runs first, in a namespace of its own with the operator in this
+   * JVM, until its history is full and it backs off; the N jobs are then created with no operator running and
+   * each given a copy of that status, its pods' names made the job's own. The operator then starts: a restart
+   * in the middle of a long storm, so its "cold start" is the time from its start to every job's next pod, and
+   * each job's first launch after it may write the template twice (a restarted operator patches the template
+   * it finds no record of, then creates it).
+   */
+  static final boolean FULL_HISTORY = Boolean.getBoolean("bench.fullHistory");
+  /** The job whose status {@link #FULL_HISTORY} copies. */
+  static final String FULL_HISTORY_SOURCE = "storm-source";
   /** The storm's other writer: kube-scheduler records each failed scheduling (an event, the pod's condition). */
   static final String SCHEDULER = "system:kube-scheduler";
   /** One status write per launch or failure; a little slack for conflicts and repeated deletes. */
@@ -252,8 +268,10 @@ class StormBench {
     // launch: one create per job, each job handled by one shard (the old code wrote it before every
     // attempt, then once per distinct content with a rewrite every 10 minutes).
     long templateWrites = templateWrites(operator.whole);
-    if (templateWrites > JOBS) {
-      throw new AssertionError(who + templateWrites + " template writes for " + JOBS + " jobs > 1 per job\n" + table);
+    int perJob = FULL_HISTORY ? 2 : 1; // a restarted operator patches first, then creates on 404
+    if (templateWrites > (long) perJob * JOBS) {
+      throw new AssertionError(String.format("%s%d template writes for %d jobs > %d per job%n%s", who, templateWrites,
+          JOBS, perJob, table));
     }
     double templatePerAttempt = per(templateWrites(operator.steady), operator.attempts);
     if (templatePerAttempt > MAX_TEMPLATE_WRITES_PER_ATTEMPT) {
@@ -343,6 +361,10 @@ class StormBench {
     List<FeatureJobOperator> operators = new ArrayList<>();
     OperatorProcess process = null;
     try {
+      if (FULL_HISTORY) {
+        createWithFullHistory(admin, namespace);
+      }
+      Instant operatorStart = Instant.now();
       if (PROCESS) {
         env.put("FEATUREJOB_SHARD_INDEX", "0");
         process = OperatorProcess.start(admin, namespace, env, Path.of(OPERATOR_JAR), JAVA_TOOL_OPTIONS,
@@ -355,7 +377,12 @@ class StormBench {
       OperatorProcess running = process;
       String operatorPid = process == null ? "self" : Long.toString(process.pid());
       f.loadStart = loadAverage();
-      Instant t0 = createAll(created, name -> admin.resource(job(name)).inNamespace(namespace).create());
+      Instant t0 = operatorStart;
+      if (FULL_HISTORY) {
+        jobNames().forEach(name -> created.put(name, operatorStart));
+      } else {
+        t0 = createAll(created, name -> admin.resource(job(name)).inNamespace(namespace).create());
+      }
       f.coldStartAllSeconds = awaitCount(firstPod, t0, () -> running == null || running.alive());
       Instant coldEnd = Instant.now();
       f.cold = counter.snapshot();
@@ -542,8 +569,9 @@ class StormBench {
     out.append(String.format("operator warm-up: %.0f s, %d of %d jobs fallen back to on-demand when the window"
         + " opened; Job controller warm-up: %d s%n", op.warmupSeconds, op.fallenBack, JOBS, WARMUP));
     out.append(String.format("history: historyLimit %s; %.1f entries per job when the window opened (every status"
-        + " write carries them)%n", HISTORY_LIMIT > 0 ? Integer.toString(HISTORY_LIMIT) : "20 (the default)",
-        op.historyEntries));
+        + " write carries them)%s%n", HISTORY_LIMIT > 0 ? Integer.toString(HISTORY_LIMIT) : "20 (the default)",
+        op.historyEntries, FULL_HISTORY ? "; full from the start (BENCH_FULL_HISTORY): every job created with a copy"
+        + " of one storm job's full status, then the operator started, so its cold start is a restart" : ""));
     out.append(String.format("operator events when the window opened: %.0f pending (queued or being written),"
         + " %.0f dropped since the start (queue full)%n", op.eventsPending, op.eventsDropped));
     out.append(String.format("load average (1, 5, 15 min): operator run %s -> %s%s%n", op.loadStart, op.loadEnd,
@@ -561,8 +589,9 @@ class StormBench {
     row(out, "of which events", fmt(opEv), jc == null ? "n/a" : fmt(jcEv), "");
     double opCold = op.coldStartAllSeconds;
     double jcCold = jc == null ? Double.NaN : jc.coldStartAllSeconds;
-    row(out, "cold start: " + JOBS + " new objects -> all first pods", coldText(op), jc == null ? "n/a" : coldText(jc),
-        ratio(opCold, jcCold));
+    row(out, "cold start: " + JOBS + " new objects -> all first pods" + (FULL_HISTORY ? " (operator: a restart,"
+        + " from its start)" : ""), coldText(op), jc == null ? "n/a" : coldText(jc),
+        FULL_HISTORY ? "n/a" : ratio(opCold, jcCold));
     row(out, "cold start per object p50 / p99", op.coldStart.p50p99(), jc == null ? "n/a" : jc.coldStart.p50p99(), "");
     row(out, "API requests per object during cold start", fmt(per(op.total(op.cold), JOBS)),
         jc == null ? "n/a" : fmt(per(jc.total(jc.cold), JOBS)), "");
@@ -687,8 +716,7 @@ class StormBench {
    */
   static Instant createAll(Map<String, Instant> created, Consumer<String> create) {
     Instant t0 = Instant.now();
-    for (int i = 0; i < JOBS; i++) {
-      String name = "storm-" + i;
+    for (String name : jobNames()) {
       created.put(name, Instant.now());
       try {
         create.accept(name);
@@ -699,6 +727,47 @@ class StormBench {
       }
     }
     return t0;
+  }
+
+  static List<String> jobNames() {
+    return IntStream.range(0, JOBS).mapToObj(i -> "storm-" + i).toList();
+  }
+
+  /**
+   * {@link #FULL_HISTORY}: one storm job's status once the operator has filled its history (about 8 minutes),
+   * then the N jobs created in {@code namespace}, no operator watching it, each with a copy of that status.
+   */
+  static void createWithFullHistory(KubernetesClient admin, String namespace) throws Exception {
+    String sourceNamespace = namespace + "-source";
+    prepareNamespace(admin, sourceNamespace);
+    FeatureJob source = job(FULL_HISTORY_SOURCE);
+    admin.resource(source).inNamespace(sourceNamespace).create();
+    String status;
+    try {
+      status = Serialization.asJson(StatusWriteBench.runUntilFullHistory(admin, sourceNamespace, source, pod -> {})
+          .getStatus());
+    } finally {
+      admin.namespaces().withName(sourceNamespace).delete();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8); // the API server's pace, not one round trip's
+    try {
+      List<Future<?>> writes = new ArrayList<>();
+      for (String name : jobNames()) {
+        writes.add(pool.submit(() -> {
+          FeatureJob job = admin.resource(job(name)).inNamespace(namespace).create();
+          // Its pods' names (history, lastFailure) start with the job's name.
+          job.setStatus(Serialization.unmarshal(
+              status.replace('"' + FULL_HISTORY_SOURCE + '-', '"' + name + '-'), FeatureJobStatus.class));
+          admin.resource(job).inNamespace(namespace).updateStatus();
+          return null;
+        }));
+      }
+      for (Future<?> write : writes) {
+        write.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** Seconds from {@code t0} until every job has its first pod, or NaN when not within {@link #COLD_START_LIMIT}. */
