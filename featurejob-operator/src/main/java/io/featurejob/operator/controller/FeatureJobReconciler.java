@@ -22,6 +22,7 @@ import io.featurejob.operator.policy.Conditions;
 import io.featurejob.operator.policy.Decider;
 import io.featurejob.operator.policy.Decision;
 import io.featurejob.operator.policy.JobRef;
+import io.featurejob.operator.policy.LaunchPlan;
 import io.featurejob.operator.policy.PoolShortage;
 import io.featurejob.operator.policy.PoolShortages;
 import io.featurejob.operator.policy.ReconcileFailure;
@@ -40,6 +41,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -191,6 +193,9 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
       try {
         DriverPods.Launch launched = driverPods.launch(job, resolved.spec(), decision.launch(),
             written.getMetadata().getResourceVersion()); // SUPERSEDED: created nothing; the next pass decides
+        if (launched == DriverPods.Launch.CREATED) {
+          recordRetryDelay(before, decision.launch(), now);
+        }
         if (launched == DriverPods.Launch.NAME_TAKEN && first) {
           record(job, before, decision);
           return pass(written, context, now, false); // the name is taken: look at whose pod it is
@@ -208,7 +213,16 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
     }
     record(job, before, decision);
     updateGauges(job, resolved, decision.status());
-    return UpdateControl.<FeatureJob>noUpdate().rescheduleAfter(decision.requeueAfter());
+    // From now, not from when the decision was taken: the writes above may have waited on a busy API server.
+    return UpdateControl.<FeatureJob>noUpdate().rescheduleAfter(decision.requeueAfter(clock.instant()));
+  }
+
+  /** A retry's pod was created: how late, against the back-off's end the status recorded ({@code before}). */
+  private void recordRetryDelay(FeatureJobStatus before, LaunchPlan launch, Instant decidedAt) {
+    Instant due = before == null ? null : Times.parse(before.nextRunTime);
+    if (launch.trigger() == LaunchPlan.Trigger.Retry && due != null) {
+      metrics.recordRetryLaunched(Duration.between(due, decidedAt), Duration.between(due, clock.instant()));
+    }
   }
 
   private static Map<String, String> executorNodeSelector(FeatureJob job) {
@@ -242,7 +256,7 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
       throw error; // not even the status can be written: JOSDK retries with backoff
     }
     record(job, before, decision);
-    return UpdateControl.<FeatureJob>noUpdate().rescheduleAfter(decision.requeueAfter());
+    return UpdateControl.<FeatureJob>noUpdate().rescheduleAfter(decision.requeueAfter(clock.instant()));
   }
 
   /**

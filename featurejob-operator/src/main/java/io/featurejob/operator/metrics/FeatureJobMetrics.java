@@ -51,6 +51,7 @@ public final class FeatureJobMetrics {
   static final String COMPUTE = "featurejob.compute";
   static final String INFO = "featurejob.info";
   static final String LAST_FAILURE_INFO = "featurejob.last.failure.info";
+  static final String RETRY_DELAY = "featurejob.retry.delay";
 
   static final String NAMESPACE = "namespace";
   static final String FEATUREJOB = "featurejob";
@@ -61,6 +62,11 @@ public final class FeatureJobMetrics {
   static final String IMPORTANCE = "importance";
   /** The operator shard, on every series when there are several (FeatureJobOperator); reserved either way. */
   public static final String SHARD = "shard";
+  static final String STEP = "step";
+  /** {@code step} of {@link #RETRY_DELAY}: the reconcile that launched the retry began. */
+  static final String DECIDED = "decided";
+  /** {@code step} of {@link #RETRY_DELAY}: the retry's driver pod was created. */
+  static final String POD_CREATED = "pod_created";
 
   /** Run durations range from a minute to hours; buckets spread over that range. */
   static final Duration[] RUN_DURATION_BUCKETS = {
@@ -68,6 +74,13 @@ public final class FeatureJobMetrics {
       Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofMinutes(45),
       Duration.ofHours(1), Duration.ofMinutes(90), Duration.ofHours(2), Duration.ofHours(3),
       Duration.ofHours(4), Duration.ofHours(6), Duration.ofHours(12)};
+
+  /** How late a retry starts: within a second when the operator keeps up, minutes behind a backlog. */
+  static final Duration[] RETRY_DELAY_BUCKETS = {
+      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+      Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
+      Duration.ofMinutes(30)};
 
   // Label values come from free text only via featureView; bound them anyway.
   private static final int MAX_LABEL_VALUE = 253;
@@ -143,6 +156,30 @@ public final class FeatureJobMetrics {
         }
       });
     }
+  }
+
+  /**
+   * How late one retry started, from the time its back-off ended (status.nextRunTime): to the start of the
+   * reconcile that launched it (step {@value #DECIDED}: the operator's timer and work queue) and to its driver
+   * pod's creation (step {@value #POD_CREATED}: plus the status write and the pod create, the API server's
+   * part). No job label: two series however many jobs there are.
+   */
+  public void recordRetryLaunched(Duration toDecision, Duration toPodCreated) {
+    retryDelay(DECIDED).record(atLeastZero(toDecision));
+    retryDelay(POD_CREATED).record(atLeastZero(toPodCreated));
+  }
+
+  private Timer retryDelay(String step) {
+    return Timer.builder(RETRY_DELAY)
+        .description("From a retry's due time (status.nextRunTime) to the reconcile that launched it (decided)"
+            + " and to its driver pod's creation (pod_created)")
+        .serviceLevelObjectives(RETRY_DELAY_BUCKETS)
+        .tags(STEP, step)
+        .register(registry);
+  }
+
+  private static Duration atLeastZero(Duration d) {
+    return d.isNegative() ? Duration.ZERO : d;
   }
 
   /** Sets the per-job gauges and featurejob_info from the job's current state. */

@@ -33,6 +33,14 @@ public record Decision(
     Duration requeueAfter,
     Instant nextDeadline) {
 
+  /**
+   * When to look again, counted from {@code now} (at least zero, at most the safety-net interval): a reconcile
+   * that spent seconds on API requests after deciding does not push the next deadline back by as much.
+   */
+  public Duration requeueAfter(Instant now) {
+    return Draft.requeueAfter(now, nextDeadline);
+  }
+
   /** True when the decision creates or deletes a pod: its status write must precede that, even if unchanged. */
   public boolean acts() {
     return launch != null || !deletePods.isEmpty();

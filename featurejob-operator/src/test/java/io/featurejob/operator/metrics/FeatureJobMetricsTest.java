@@ -50,6 +50,7 @@ class FeatureJobMetricsTest {
     metrics.recordRunFinished("ml", "trips", Outcome.Succeeded, null,
         Duration.ofMinutes(40), Map.of(CapacityType.OnDemand, 2400.0));
     metrics.updateJob(snapshot("ml", "trips", 4, LAST_SUCCESS, NEXT_RUN));
+    metrics.recordRetryLaunched(Duration.ofMillis(300), Duration.ofMillis(1500));
   }
 
   @Test
@@ -68,6 +69,8 @@ class FeatureJobMetricsTest {
         // Micrometer adds a max gauge to every timer; it is not in the contract but harmless.
         Map.entry("featurejob_run_duration_seconds_max", "gauge"),
         Map.entry("featurejob_compute_seconds_total", "counter"),
+        Map.entry("featurejob_retry_delay_seconds", "histogram"),
+        Map.entry("featurejob_retry_delay_seconds_max", "gauge"),
         Map.entry("featurejob_info", "gauge"),
         Map.entry("featurejob_last_failure_info", "gauge")));
     assertEquals(expected, types);
@@ -103,6 +106,23 @@ class FeatureJobMetricsTest {
     assertEquals(1.0, value("featurejob_run_duration_seconds_bucket", Map.of("outcome", "Succeeded", "le", "43200.0")));
     assertEquals(180.0, value("featurejob_run_duration_seconds_sum", failed));
     assertEquals(1.0, value("featurejob_run_duration_seconds_count", failed));
+  }
+
+  @Test
+  void retryDelayIsTwoSeriesByStepWithSubSecondBuckets() {
+    populate();
+    metrics.recordRetryLaunched(Duration.ofSeconds(-1), Duration.ofSeconds(40)); // a clock step back counts as 0
+    assertEquals(Set.of("step", "le"), find("featurejob_retry_delay_seconds_bucket", Map.of()).get(0).labels().keySet());
+    Map<String, String> decided = Map.of("step", "decided");
+    Map<String, String> created = Map.of("step", "pod_created");
+    assertEquals(1.0, value("featurejob_retry_delay_seconds_bucket", Map.of("step", "decided", "le", "0.1")));
+    assertEquals(2.0, value("featurejob_retry_delay_seconds_bucket", Map.of("step", "decided", "le", "0.5")));
+    assertEquals(0.0, value("featurejob_retry_delay_seconds_bucket", Map.of("step", "pod_created", "le", "1.0")));
+    assertEquals(1.0, value("featurejob_retry_delay_seconds_bucket", Map.of("step", "pod_created", "le", "2.0")));
+    assertEquals(2.0, value("featurejob_retry_delay_seconds_bucket", Map.of("step", "pod_created", "le", "60.0")));
+    assertEquals(0.3, value("featurejob_retry_delay_seconds_sum", decided), 1e-9);
+    assertEquals(41.5, value("featurejob_retry_delay_seconds_sum", created), 1e-9);
+    assertEquals(2.0, value("featurejob_retry_delay_seconds_count", created));
   }
 
   @Test

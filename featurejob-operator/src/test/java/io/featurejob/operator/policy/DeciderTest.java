@@ -69,6 +69,21 @@ class DeciderTest {
   }
 
   @Test
+  void theRequeueCountsFromWhenItIsAskedForNotFromTheDecision() {
+    Decision failed = launchAndFail(hourly(), null, T0, FailureClass.CapacityUnavailable);
+    Instant decidedAt = T0.plusSeconds(30);
+    Instant retryAt = Instant.parse(failed.status().nextRunTime);
+    assertEquals(Duration.between(decidedAt, retryAt), failed.requeueAfter());
+    assertEquals(failed.requeueAfter(), failed.requeueAfter(decidedAt));
+    // The reconcile's status write and pod delete took 3 s: the retry stays at retryAt, not 3 s after it.
+    assertEquals(Duration.between(decidedAt.plusSeconds(3), retryAt), failed.requeueAfter(decidedAt.plusSeconds(3)));
+    assertEquals(Duration.ZERO, failed.requeueAfter(retryAt.plusSeconds(1)));
+    Decision launched = decide(hourly(), null, noPod(), T0);
+    Decision running = decide(hourly(), launched.status(), new Observation.Running(T0, null, null), T0.plusSeconds(60));
+    assertEquals(Decider.MAX_REQUEUE, running.requeueAfter(T0.plusSeconds(65))); // its deadlines are hours away
+  }
+
+  @Test
   void successRecordsTheWindowAndWaitsForTheNextTick() {
     Decision launched = decide(hourly(), null, noPod(), T0);
     Decision done = decide(hourly(), launched.status(), succeeded(), T0.plusSeconds(300));

@@ -100,6 +100,8 @@ class StormBench {
    */
   static final String EVENTS_PENDING = "featurejob_events_pending";
   static final String EVENTS_DROPPED = "featurejob_events_dropped_total";
+  /** The operator's own account of how late retries started (by its clock): to deciding, to the pod created. */
+  static final String RETRY_DELAY = "featurejob_retry_delay_seconds";
   /**
    * Template writes per attempt in the measured window: only a job's first launch writes it (the
    * ConfigMap holds both capacities' templates, so a fallback writes nothing), and a storm's transient
@@ -182,6 +184,9 @@ class StormBench {
     int fallenBack = -1;
     final Latencies retryLateness = new Latencies();
     final Latencies failureToStatus = new Latencies();
+    /** {@link #RETRY_DELAY} in the window, both steps; null when not scraped (the process had exited). */
+    HistogramWindow retryDecided;
+    HistogramWindow retryPodCreated;
     long heapDelta = -1;
     long rssDelta = -1;
     /** Heap after GC with the operators running minus after they stopped: theirs, not the benchmark's informers. */
@@ -400,6 +405,7 @@ class StormBench {
         Thread.sleep(5000);
         scrapes = scrapeAll(ports);
       }
+      List<String> scrapesAtStart = scrapes;
       f.eventsPending = sum(scrapes, EVENTS_PENDING);
       f.eventsDropped = sum(scrapes, EVENTS_DROPPED);
       f.warmupSeconds = Duration.between(coldEnd, Instant.now()).toMillis() / 1000.0;
@@ -440,10 +446,17 @@ class StormBench {
       f.metricsLines = 0;
       List<Integer> metricsPorts = process != null ? (process.alive() ? List.of(process.metricsPort) : List.of())
           : operators.stream().map(FeatureJobOperator::metricsPort).toList();
+      List<String> scrapesAtEnd = new ArrayList<>();
       for (int port : metricsPorts) {
         String metrics = scrape(port);
+        scrapesAtEnd.add(metrics);
         f.metricsBytes += metrics.getBytes(StandardCharsets.UTF_8).length;
         f.metricsLines += metrics.lines().count();
+      }
+      if (!scrapesAtEnd.isEmpty()) { // the window's end, a little late: what the retries' delays were
+        f.retryDecided = HistogramWindow.between(scrapesAtStart, scrapesAtEnd, RETRY_DELAY, "step=\"decided\"");
+        f.retryPodCreated = HistogramWindow.between(scrapesAtStart, scrapesAtEnd, RETRY_DELAY,
+            "step=\"pod_created\"");
       }
       if (process != null) {
         f.loadEnd = loadAverage();
@@ -596,6 +609,10 @@ class StormBench {
     row(out, "API requests per object during cold start", fmt(per(op.total(op.cold), JOBS)),
         jc == null ? "n/a" : fmt(per(jc.total(jc.cold), JOBS)), "");
     row(out, "retry lateness p50 / p99 (after status nextRunTime)", op.retryLateness.p50p99(), "—", "");
+    row(out, "of which the operator's: due -> the reconcile that launched it (timer and work queue; its"
+        + " featurejob_retry_delay_seconds, p50 / p99 as bucket bounds)", windowText(op.retryDecided), "—", "");
+    row(out, "due -> its driver pod created (plus the status write and pod create: the API server's part)",
+        windowText(op.retryPodCreated), "—", "");
     row(out, "failure recorded after attempt start + schedulingTimeout, p50 / p99", op.failureToStatus.p50p99(),
         "—", "");
     if (op.memory == null) {
@@ -660,6 +677,10 @@ class StormBench {
           f.loadStart, f.loadEnd));
     }
     return out.toString();
+  }
+
+  private static String windowText(HistogramWindow w) {
+    return w == null ? "n/a" : w.summary();
   }
 
   private static String coldText(Figures f) {

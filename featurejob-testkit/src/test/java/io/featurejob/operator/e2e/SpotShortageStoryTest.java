@@ -78,6 +78,12 @@ class SpotShortageStoryTest extends E2eTest {
               () -> "on-demand compute of the successful run: " + onDemand);
           assertEquals(2.0, h.value("featurejob_runs_total", JOB,
               Map.of("outcome", "Failed", "failure_class", "CapacityUnavailable")));
+          // attempts 2 and 3 were retries: how late each started, by step
+          for (String step : List.of("decided", "pod_created")) {
+            List<ScrapedSample> delays = h.samples("featurejob_retry_delay_seconds_count", Map.of("step", step));
+            assertEquals(1, delays.size(), delays::toString);
+            assertEquals(2.0, delays.get(0).value(), step);
+          }
         });
   }
 }
