@@ -30,7 +30,7 @@
 #   BENCH_HISTORY_LIMIT: the storm's jobs' spec.historyLimit (default: the product's 20); every status write
 #   carries the history, and the API server's CPU per write grows with it (docs/testing.md).
 #   BENCH_FULL_HISTORY (false): "true" starts every job with its history full, as hours of storm leave it: one
-#   storm job runs first until its history is full (about 8 minutes), the N jobs are created with a copy of its
+#   storm job runs first until its history is full (about 4 minutes), the N jobs are created with a copy of its
 #   status, then the operator starts (so its cold start is a restart's).
 #   BENCH_HEAP (384m): the benchmark JVM's heap (75% of 512Mi); with BENCH_OPERATOR=process the operator has its own.
 #   BENCH_OPERATOR (jvm): "process" runs the operator as its own process, as its pod does: the built jar

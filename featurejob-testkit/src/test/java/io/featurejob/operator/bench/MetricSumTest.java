@@ -19,4 +19,14 @@ class MetricSumTest {
     assertEquals(0.0, StormBench.sum(List.of("featurejob_events_pending 0.0\n"), StormBench.EVENTS_PENDING));
     assertEquals(-1.0, StormBench.sum(List.of("up 1\n"), StormBench.EVENTS_PENDING));
   }
+
+  @Test
+  void aCounterIncreaseIsOverShardsAndUnknownWhenTheLaterScrapeLacksIt() {
+    String started = StormBench.RECONCILES + "{controller=\"featurejob\",shard=\"%s\"} %s\n";
+    List<String> before = List.of(String.format(started, "0", "10.0"), String.format(started, "1", "5.0"));
+    List<String> after = List.of(String.format(started, "0", "40.0"), String.format(started, "1", "15.0"));
+    assertEquals(40.0, StormBench.increase(before, after, StormBench.RECONCILES));
+    assertEquals(55.0, StormBench.increase(List.of("up 1\n"), after, StormBench.RECONCILES));
+    assertEquals(-1.0, StormBench.increase(before, List.of("up 1\n"), StormBench.RECONCILES));
+  }
 }
