@@ -160,9 +160,9 @@ public final class FeatureJobMetrics {
 
   /**
    * How late one retry started, from the time its back-off ended (status.nextRunTime): to the start of the
-   * reconcile that launched it (step {@value #DECIDED}: the operator's timer and work queue) and to its driver
-   * pod's creation (step {@value #POD_CREATED}: plus the status write and the pod create, the API server's
-   * part). No job label: two series however many jobs there are.
+   * reconcile that launched it (step {@value #DECIDED}: its timer, then a free reconcile thread) and to its
+   * driver pod's creation (step {@value #POD_CREATED}: plus the launch's status write and pod create). No job
+   * label: two series however many jobs there are.
    */
   public void recordRetryLaunched(Duration toDecision, Duration toPodCreated) {
     retryDelay(DECIDED).record(atLeastZero(toDecision));

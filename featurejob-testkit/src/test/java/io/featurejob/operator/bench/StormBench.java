@@ -619,9 +619,10 @@ class StormBench {
     row(out, "API requests per object during cold start", fmt(per(op.total(op.cold), JOBS)),
         jc == null ? "n/a" : fmt(per(jc.total(jc.cold), JOBS)), "");
     row(out, "retry lateness p50 / p99 (after status nextRunTime)", op.retryLateness.p50p99(), "—", "");
-    row(out, "of which the operator's: due -> the reconcile that launched it (timer and work queue; its"
-        + " featurejob_retry_delay_seconds, p50 / p99 as bucket bounds)", windowText(op.retryDecided), "—", "");
-    row(out, "due -> its driver pod created (plus the status write and pod create: the API server's part)",
+    row(out, "the operator's own account (featurejob_retry_delay_seconds, p50 / p99 as bucket bounds): due -> the"
+        + " reconcile that launched it (its timer, then a free reconcile thread)", windowText(op.retryDecided), "—",
+        "");
+    row(out, "due -> its driver pod created (plus the launch's status write and pod create)",
         windowText(op.retryPodCreated), "—", "");
     row(out, "reconciles per attempt; events received per attempt (JOSDK's counters; a reconcile thread waits on"
         + " each write)", String.format("%s; %s", fmt(perKnown(op.reconciles, op.attempts)),
