@@ -116,7 +116,7 @@ public final class OperatorConfig {
       ValueParsers.commaList(ValueParsers::labelKey));
   public static final ConfigOption<Integer> RECONCILE_THREADS = ConfigOption.of(
       "reconcileThreads", "16",
-      "Reconciler worker threads. A reconcile mostly waits on the API server: in make bench's 1,000-job storm 16 threads halved retry lateness against 4, for the same requests and API server CPU.",
+      "Reconciler worker threads. A reconcile mostly waits on the API server: in make bench's 1,000-job storm 16 threads halved retry lateness against 4, for the same requests and API server CPU; 64 did no better than 16 (the API server had no CPU to spare).",
       ValueParsers.intBetween(1, 256));
   public static final ConfigOption<Duration> DEFAULT_INITIAL_BACKOFF = ConfigOption.of(
       "defaultInitialBackoff", Defaults.INITIAL_BACKOFF,
