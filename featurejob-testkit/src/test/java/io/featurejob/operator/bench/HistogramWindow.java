@@ -1,5 +1,6 @@
 package io.featurejob.operator.bench;
 
+import io.featurejob.operator.metrics.ScrapedSample;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -14,39 +15,37 @@ import java.util.TreeMap;
 record HistogramWindow(TreeMap<Double, Double> buckets, double sum, double count) {
 
   /**
-   * The series of {@code metric} whose labels include {@code label} (e.g. {@code step="decided"}): what
-   * {@code after} has more than {@code before}.
+   * The series of {@code metric} whose labels include {@code labels} (e.g. step=decided), summed over shards:
+   * what {@code after} has more than {@code before}.
    */
-  static HistogramWindow between(List<String> before, List<String> after, String metric, String label) {
-    HistogramWindow start = of(before, metric, label);
-    HistogramWindow end = of(after, metric, label);
+  static HistogramWindow between(List<ScrapedSample> before, List<ScrapedSample> after, String metric,
+      Map<String, String> labels) {
+    HistogramWindow start = of(before, metric, labels);
+    HistogramWindow end = of(after, metric, labels);
     TreeMap<Double, Double> buckets = new TreeMap<>();
     end.buckets.forEach((le, n) -> buckets.put(le, n - start.buckets.getOrDefault(le, 0.0)));
     return new HistogramWindow(buckets, end.sum - start.sum, end.count - start.count);
   }
 
-  static HistogramWindow of(List<String> scrapes, String metric, String label) {
+  static HistogramWindow of(List<ScrapedSample> samples, String metric, Map<String, String> labels) {
     TreeMap<Double, Double> buckets = new TreeMap<>();
-    double[] sumAndCount = new double[2];
-    for (String scrape : scrapes) {
-      for (String line : scrape.split("\n")) {
-        if (!line.contains(label)) {
-          continue;
-        }
-        double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        if (line.startsWith(metric + "_bucket{")) {
-          int le = line.indexOf("le=\"") + 4;
-          String bound = line.substring(le, line.indexOf('"', le));
-          buckets.merge(bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound), value,
-              Double::sum);
-        } else if (line.startsWith(metric + "_sum{")) {
-          sumAndCount[0] += value;
-        } else if (line.startsWith(metric + "_count{")) {
-          sumAndCount[1] += value;
-        }
+    double sum = 0;
+    double count = 0;
+    for (ScrapedSample sample : samples) {
+      if (!sample.has(labels)) {
+        continue;
+      }
+      if (sample.name().equals(metric + "_bucket")) {
+        String le = sample.labels().get("le");
+        buckets.merge(le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le), sample.value(),
+            Double::sum);
+      } else if (sample.name().equals(metric + "_sum")) {
+        sum += sample.value();
+      } else if (sample.name().equals(metric + "_count")) {
+        count += sample.value();
       }
     }
-    return new HistogramWindow(buckets, sumAndCount[0], sumAndCount[1]);
+    return new HistogramWindow(buckets, sum, count);
   }
 
   /** The smallest bucket bound with at least {@code p} percent of the observations at or below it; NaN if none. */

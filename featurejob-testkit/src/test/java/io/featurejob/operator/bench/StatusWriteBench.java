@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
 class StatusWriteBench {
   static final int WRITES = Integer.getInteger("bench.writes", 1000);
   static final List<Integer> HISTORY_ENTRIES = List.of(0, 5, 10, 20);
-  static final Duration FILL_TIMEOUT = Duration.ofMinutes(15); // 20 attempts of 10 s + 5-20 s: about 8 min
+  static final Duration FILL_TIMEOUT = Duration.ofMinutes(15); // 20 attempts of 10 s + 5-20 s: about 10 min seen
   static final Duration IDLE = Duration.ofSeconds(10);
 
   @Test

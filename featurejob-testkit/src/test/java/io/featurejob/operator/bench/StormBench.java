@@ -22,6 +22,7 @@ import io.featurejob.operator.api.Phase;
 import io.featurejob.operator.api.Times;
 import io.featurejob.operator.config.OperatorConfig;
 import io.featurejob.operator.controller.FeatureJobOperator;
+import io.featurejob.operator.metrics.ScrapedSample;
 import io.featurejob.operator.testing.TestJobs;
 import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
@@ -462,9 +463,10 @@ class StormBench {
         f.metricsLines += metrics.lines().count();
       }
       if (!scrapesAtEnd.isEmpty()) { // the window's end, a little late: what the retries' delays were
-        f.retryDecided = HistogramWindow.between(scrapesAtStart, scrapesAtEnd, RETRY_DELAY, "step=\"decided\"");
-        f.retryPodCreated = HistogramWindow.between(scrapesAtStart, scrapesAtEnd, RETRY_DELAY,
-            "step=\"pod_created\"");
+        List<ScrapedSample> before = samples(scrapesAtStart);
+        List<ScrapedSample> after = samples(scrapesAtEnd);
+        f.retryDecided = HistogramWindow.between(before, after, RETRY_DELAY, Map.of("step", "decided"));
+        f.retryPodCreated = HistogramWindow.between(before, after, RETRY_DELAY, Map.of("step", "pod_created"));
         f.reconciles = increase(scrapesAtStart, scrapesAtEnd, RECONCILES);
         f.eventsReceived = increase(scrapesAtStart, scrapesAtEnd, EVENTS_RECEIVED);
       }
@@ -898,6 +900,10 @@ class StormBench {
       }
     }
     return total;
+  }
+
+  static List<ScrapedSample> samples(List<String> scrapes) {
+    return scrapes.stream().flatMap(text -> ScrapedSample.parse(text).stream()).toList();
   }
 
   /** How much a counter grew from one set of scrapes to the next; -1 when the later one lacks it. */
