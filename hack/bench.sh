@@ -107,5 +107,6 @@ mvn -B --no-transfer-progress -pl featurejob-testkit -am test "${PROCESS_ARGS[@]
   -Dbench.writes="${BENCH_WRITES:-1000}" \
   -Dbench.shards="${BENCH_SHARDS:-1}" -Dbench.threads="${BENCH_THREADS:-16}" \
   -Dbench.apiserverPid="$(cat "$STATE/pids/kube-apiserver")" -Dbench.etcdPid="$(cat "$STATE/pids/etcd" 2>/dev/null || true)" \
-  -Dbench.audit="$STATE/logs/audit.log" -Dbench.kcmPid="$(cat "$STATE/pids/kube-controller-manager" 2>/dev/null || true)"
+  -Dbench.audit="$STATE/logs/audit.log" -Dbench.kcmPid="$(cat "$STATE/pids/kube-controller-manager" 2>/dev/null || true)" \
+  -Dbench.schedulerPid="$(cat "$STATE/pids/kube-scheduler" 2>/dev/null || true)"
 cat target/bench.txt

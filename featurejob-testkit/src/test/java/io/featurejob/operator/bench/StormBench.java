@@ -77,7 +77,8 @@ import org.junit.jupiter.api.Test;
  * machine's load decides those).
  *
  * <p>-Dbench.jobs (200), -Dbench.seconds (120, measured), -Dbench.warmup (60), -Dbench.audit (the audit
- * log; without it the Job controller is skipped), -Dbench.kcmPid, -Dbench.shards (1; "1,2,3" runs the
+ * log; without it the Job controller is skipped), -Dbench.kcmPid and -Dbench.schedulerPid (with kube-apiserver's
+ * and etcd's: where the machine's CPU went, {@link MachineCpu}), -Dbench.shards (1; "1,2,3" runs the
  * operator storm once per shard count and adds a table of them), -Dbench.operator=process (the operator as
  * its own process in a memory cgroup with the chart's limit, {@link OperatorProcess}; its requests from the
  * audit log; the run fails if it exited or was OOM-killed).
@@ -127,6 +128,7 @@ class StormBench {
   /** kube-apiserver's and etcd's PIDs (hack/bench.sh): their CPU in the measured window. */
   static final String APISERVER_PID = System.getProperty("bench.apiserverPid", "");
   static final String ETCD_PID = System.getProperty("bench.etcdPid", "");
+  static final String SCHEDULER_PID = System.getProperty("bench.schedulerPid", "");
   /**
    * "jvm" (default): the operator in this JVM on a counting client. "process": the built jar as its own
    * process, as its pod runs it ({@link OperatorProcess}: the image's JAVA_TOOL_OPTIONS, a memory cgroup
@@ -211,6 +213,8 @@ class StormBench {
     double cpuSelf = -1;
     double cpuApiserver = -1;
     double cpuEtcd = -1;
+    /** Where the machine's CPU went in the measured window ({@link MachineCpu}); empty when not read. */
+    String machineCpu = "";
     /** BENCH_OPERATOR=process: the operator process's and its cgroup's memory at the window's end. */
     OperatorProcess.Memory memory;
 
@@ -427,9 +431,17 @@ class StormBench {
       Instant from = Instant.now();
       Map<String, Long> atStart = counter.snapshot();
       double[] cpuAtStart = {cpuSeconds(operatorPid), cpuSeconds(APISERVER_PID), cpuSeconds(ETCD_PID)};
+      Map<String, String> cpuOf = controlPlanePids();
+      cpuOf.put(process == null ? "operator and benchmark JVM" : "operator", operatorPid);
+      if (process != null) {
+        cpuOf.put("benchmark JVM", "self");
+      }
+      MachineCpu.Reading machineAtStart = MachineCpu.read(cpuOf);
       Thread.sleep(Duration.ofSeconds(SECONDS).toMillis());
       measuring[0] = false;
       Instant to = Instant.now();
+      f.machineCpu = MachineCpu.summary(machineAtStart, MachineCpu.read(cpuOf),
+          Duration.between(from, to).toMillis() / 1000.0);
       f.cpuSelf = cpuSeconds(operatorPid) - cpuAtStart[0];
       f.cpuApiserver = APISERVER_PID.isEmpty() ? -1 : cpuSeconds(APISERVER_PID) - cpuAtStart[1];
       f.cpuEtcd = ETCD_PID.isEmpty() ? -1 : cpuSeconds(ETCD_PID) - cpuAtStart[2];
@@ -548,8 +560,13 @@ class StormBench {
       f.cold = AuditLog.count(audit, JOB_CONTROLLER, t0, Instant.now());
       Thread.sleep(Duration.ofSeconds(WARMUP).toMillis());
       Instant from = Instant.now();
+      Map<String, String> cpuOf = controlPlanePids();
+      cpuOf.put("benchmark JVM (its simulated kubelet)", "self");
+      MachineCpu.Reading machineAtStart = MachineCpu.read(cpuOf);
       Thread.sleep(Duration.ofSeconds(SECONDS).toMillis());
       Instant to = Instant.now();
+      f.machineCpu = MachineCpu.summary(machineAtStart, MachineCpu.read(cpuOf),
+          Duration.between(from, to).toMillis() / 1000.0);
       Thread.sleep(2000); // requests in flight at the end reach the log
       f.steady = AuditLog.count(audit, JOB_CONTROLLER, from, to);
       f.attempts = f.steady.getOrDefault("POST pods", 0L);
@@ -643,6 +660,10 @@ class StormBench {
     }
     row(out, "/metrics bytes, lines per job", String.format("%d, %d", op.metricsBytes / JOBS, op.metricsLines / JOBS),
         "—", "");
+    out.append(String.format("%nCPU in the measured window, cores (/proc): operator run: %s%n", op.machineCpu));
+    if (jc != null) {
+      out.append(String.format("Job controller run: %s%n", jc.machineCpu));
+    }
     out.append("\nretry lateness: from status nextRunTime (a whole second, the retry's very instant) to the pod's"
         + " arrival at this JVM's watch; failure to status counts from the attempt's startTime, which status"
         + " truncates to the second: it reads up to 1 s high\n");
@@ -944,13 +965,17 @@ class StormBench {
 
   /** User + system CPU seconds of process {@code pid} ("self": this JVM) from /proc; -1 when unknown. */
   static double cpuSeconds(String pid) throws Exception {
-    if (pid == null || pid.isEmpty() || !Files.exists(Path.of("/proc", pid, "stat"))) {
-      return -1;
-    }
-    String stat = Files.readString(Path.of("/proc", pid, "stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // after "pid (comm) "
-    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
-    return ticks / 100.0; // USER_HZ: 100 on Linux
+    return MachineCpu.processSeconds(pid);
+  }
+
+  /** The control plane's processes hack/bench.sh named, for {@link MachineCpu} (a PID left empty reads n/a). */
+  static Map<String, String> controlPlanePids() {
+    Map<String, String> pids = new LinkedHashMap<>();
+    pids.put("kube-apiserver", APISERVER_PID);
+    pids.put("etcd", ETCD_PID);
+    pids.put("kube-scheduler", SCHEDULER_PID);
+    pids.put("kube-controller-manager", KCM_PID);
+    return pids;
   }
 
   /** VmRSS of /proc/{pid} ("self" for this JVM), -1 when unknown. */
