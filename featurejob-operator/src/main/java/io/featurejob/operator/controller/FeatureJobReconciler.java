@@ -71,7 +71,8 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
       new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final Clock clock;
-  private final SpecResolver resolver;
+  /** Each job's spec resolved once per generation. */
+  private final ResolvedSpecs resolvedSpecs;
   private final Decider decider;
   private final Classifier classifier;
   private final PodsObserver podsObserver = new PodsObserver();
@@ -95,7 +96,7 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
     this.watchReferences = watchReferences;
     this.shard = shard;
     this.clock = clock;
-    this.resolver = resolver;
+    this.resolvedSpecs = new ResolvedSpecs(resolver);
     this.decider = new Decider(PodNames::driverPod);
     this.classifier = classifier;
     this.driverPods = driverPods;
@@ -167,7 +168,7 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
   private UpdateControl<FeatureJob> pass(FeatureJob job, Context<FeatureJob> context, Instant now, boolean first) {
     String namespace = job.getMetadata().getNamespace();
     withCreatedPodUid(job);
-    SpecResolver.Result resolved = resolver.resolve(job.getSpec());
+    SpecResolver.Result resolved = resolvedSpecs.of(job);
     JobPods pods = podsObserver.observe(job.getMetadata().getUid(), job.getStatus(), podsOf(job, context), classifier,
         now);
     JobRef ref = watchReferences ? JobRef.of(job).withReferences(ReferenceWatch.fingerprint(job, context))
@@ -299,6 +300,7 @@ public class FeatureJobReconciler implements Reconciler<FeatureJob> {
   private void forget(FeatureJob job) {
     metrics.removeJob(job.getMetadata().getNamespace(), job.getMetadata().getName());
     driverPods.forget(job.getMetadata().getUid());
+    resolvedSpecs.forget(job.getMetadata().getUid());
   }
 
   // ------------------------------------------------------------------ act and record
