@@ -648,6 +648,9 @@ class StormBench {
         fmt(perKnown(op.eventsReceived, op.attempts))), "—", "");
     row(out, "failure recorded after attempt start + schedulingTimeout, p50 / p99", op.failureToStatus.p50p99(),
         "—", "");
+    row(out, "ms of CPU per attempt in the window: " + (PROCESS ? "operator" : "operator and benchmark JVM")
+        + " / kube-apiserver / etcd", String.format("%s / %s / %s", msPer(op.cpuSelf, op.attempts),
+        msPer(op.cpuApiserver, op.attempts), msPer(op.cpuEtcd, op.attempts)), "—", "");
     if (op.memory == null) {
       row(out, "memory growth: operator heap after GC / RSS (bench JVM); kube-controller-manager RSS",
           String.format("%s / %s", mib(op.heapDelta), mib(op.rssDelta)),
@@ -957,6 +960,11 @@ class StormBench {
     System.gc();
     System.gc();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** CPU milliseconds per attempt, "n/a" when the CPU or the attempts are unknown. */
+  static String msPer(double cpuSeconds, long attempts) {
+    return cpuSeconds < 0 || attempts <= 0 ? "n/a" : String.format("%.1f", cpuSeconds * 1000 / attempts);
   }
 
   static String cores(double cpuSeconds) {
