@@ -75,17 +75,23 @@ final class MachineCpu {
     double busy = (to.machineBusy() - from.machineBusy()) / seconds;
     StringBuilder out = new StringBuilder(String.format("%.2f of %.0f cores busy:", busy, cores));
     double named = 0;
-    for (Map.Entry<String, Double> e : to.processes().entrySet()) {
-      Double start = from.processes().get(e.getKey());
-      if (start == null || start < 0 || e.getValue() < 0) {
-        out.append(String.format(" %s n/a;", e.getKey()));
+    for (String name : to.processes().keySet()) {
+      double used = used(from, to, name);
+      if (used < 0) {
+        out.append(String.format(" %s n/a;", name));
         continue;
       }
-      double used = (e.getValue() - start) / seconds;
-      named += used;
-      out.append(String.format(" %s %.2f;", e.getKey(), used));
+      named += used / seconds;
+      out.append(String.format(" %s %.2f;", name, used / seconds));
     }
     out.append(String.format(" everything else %.2f", busy - named));
     return out.toString();
+  }
+
+  /** CPU seconds process {@code name} used between two readings; -1 when unknown at either. */
+  static double used(Reading from, Reading to, String name) {
+    Double start = from.processes().get(name);
+    Double end = to.processes().get(name);
+    return start == null || end == null || start < 0 || end < 0 ? -1 : end - start;
   }
 }

@@ -49,5 +49,9 @@ class MachineCpuTest {
         new MachineCpu.Reading(118, 1020, after), 10);
     assertEquals("1.80 of 2 cores busy: kube-apiserver 1.20; operator 0.40; kube-scheduler n/a;"
         + " everything else 0.20", line);
+    assertEquals(12.0, MachineCpu.used(new MachineCpu.Reading(100, 1000, before),
+        new MachineCpu.Reading(118, 1020, after), "kube-apiserver"), 1e-9);
+    assertEquals(-1, MachineCpu.used(new MachineCpu.Reading(100, 1000, before),
+        new MachineCpu.Reading(118, 1020, after), "kube-scheduler"));
   }
 }

@@ -430,21 +430,21 @@ class StormBench {
       measuring[0] = true;
       Instant from = Instant.now();
       Map<String, Long> atStart = counter.snapshot();
-      double[] cpuAtStart = {cpuSeconds(operatorPid), cpuSeconds(APISERVER_PID), cpuSeconds(ETCD_PID)};
       Map<String, String> cpuOf = controlPlanePids();
-      cpuOf.put(process == null ? "operator and benchmark JVM" : "operator", operatorPid);
+      String operatorCpu = process == null ? "operator and benchmark JVM" : "operator";
+      cpuOf.put(operatorCpu, operatorPid);
       if (process != null) {
         cpuOf.put("benchmark JVM", "self");
       }
-      MachineCpu.Reading machineAtStart = MachineCpu.read(cpuOf);
+      MachineCpu.Reading cpuAtStart = MachineCpu.read(cpuOf);
       Thread.sleep(Duration.ofSeconds(SECONDS).toMillis());
       measuring[0] = false;
       Instant to = Instant.now();
-      f.machineCpu = MachineCpu.summary(machineAtStart, MachineCpu.read(cpuOf),
-          Duration.between(from, to).toMillis() / 1000.0);
-      f.cpuSelf = cpuSeconds(operatorPid) - cpuAtStart[0];
-      f.cpuApiserver = APISERVER_PID.isEmpty() ? -1 : cpuSeconds(APISERVER_PID) - cpuAtStart[1];
-      f.cpuEtcd = ETCD_PID.isEmpty() ? -1 : cpuSeconds(ETCD_PID) - cpuAtStart[2];
+      MachineCpu.Reading cpuAtEnd = MachineCpu.read(cpuOf);
+      f.machineCpu = MachineCpu.summary(cpuAtStart, cpuAtEnd, Duration.between(from, to).toMillis() / 1000.0);
+      f.cpuSelf = MachineCpu.used(cpuAtStart, cpuAtEnd, operatorCpu);
+      f.cpuApiserver = MachineCpu.used(cpuAtStart, cpuAtEnd, "kube-apiserver");
+      f.cpuEtcd = MachineCpu.used(cpuAtStart, cpuAtEnd, "etcd");
       if (process != null) {
         f.memory = process.memory(); // before anything else: the cgroup's peak, and whether it still runs
         Thread.sleep(2000); // requests in flight at the window's end reach the audit log
